@@ -1,0 +1,134 @@
+"""The indicator catalogue (`schemas/indicators.yaml`) as validated pydantic models."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from .errors import CatalogueError
+from .paths import SCHEMAS_DIR
+
+CATALOGUE_PATH = SCHEMAS_DIR / "indicators.yaml"
+Kind = Literal["count", "amount", "rate", "average", "hours"]
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, typographic apostrophes made plain: for matching words."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+# Nouns whose singular ends in s or x.
+_INVARIABLE = {"repas", "secours", "fois", "temps", "mois", "cas", "prix", "poids", "parcours",
+               "concours", "recours", "pays", "corps", "dos", "bras", "avis", "jus", "colis"}
+
+
+def singular(word: str) -> str:
+    """A French noun's singular, by the regular rules (enough for catalogue units and aliases)."""
+    if word in _INVARIABLE or len(word) <= 3:
+        return word
+    if word.endswith("aux") and word != "eaux":
+        return word[:-3] + "al"
+    if word[-1] in "sx" and not word.endswith(("ss", "us")):
+        return word[:-1]
+    return word
+
+
+def lemma_key(text: str) -> str:
+    """Folded, singular form of every word: `Heures réalisées` → `heure realisee`."""
+    return " ".join(singular(word) for word in fold(text).replace("-", " ").split())
+
+
+class Indicator(BaseModel):
+    """One comparable measure of the catalogue."""
+
+    id: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
+    label: str
+    kind: Kind
+    unit: str
+    units: list[str]
+    aliases: list[str] = Field(default_factory=list)
+    domain: str = ""
+    section_words: list[str] = Field(default_factory=list)
+
+    @property
+    def prefix(self) -> str:
+        return self.id.split(".")[0]
+
+    @model_validator(mode="after")
+    def _unit_is_listed(self) -> Indicator:
+        if self.unit not in self.units:
+            self.units = [self.unit, *self.units]
+        return self
+
+
+class Catalogue(BaseModel):
+    version: int
+    domains: dict[str, list[str]] = Field(default_factory=dict)
+    sections: dict[str, list[str]] = Field(default_factory=dict)
+    indicators: list[Indicator]
+
+    @model_validator(mode="after")
+    def _check(self) -> Catalogue:
+        seen: set[str] = set()
+        for entry in self.indicators:
+            if entry.id in seen:
+                raise ValueError(f"duplicate indicator id '{entry.id}'")
+            seen.add(entry.id)
+        prefix_domain = {p: d for d, prefixes in self.domains.items() for p in prefixes}
+        for entry in self.indicators:
+            entry.domain = prefix_domain.get(entry.prefix, entry.prefix)
+            entry.section_words = self.sections.get(entry.prefix, [])
+        owners: dict[str, list[Indicator]] = defaultdict(list)
+        for entry in self.indicators:
+            for alias in {lemma_key(alias) for alias in entry.aliases}:
+                owners[alias].append(entry)
+        for alias, entries in owners.items():
+            units = [tuple(sorted(e.units)) for e in entries]
+            prefixes = {e.prefix for e in entries}
+            # Same words for two ids: allowed only when a unit or the service tells them apart.
+            if len(entries) > 1 and len(set(units)) == 1 and len(prefixes) == 1:
+                ids = ", ".join(e.id for e in entries)
+                raise ValueError(
+                    f"alias '{alias}' is shared by {ids} without a unit or service to tell them "
+                    "apart"
+                )
+        return self
+
+    def get(self, indicator_id: str) -> Indicator | None:
+        return self.by_id.get(indicator_id)
+
+    @property
+    def by_id(self) -> dict[str, Indicator]:
+        return {entry.id: entry for entry in self.indicators}
+
+    @property
+    def all_units(self) -> set[str]:
+        return {lemma_key(unit) for entry in self.indicators for unit in entry.units}
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """Load and validate a catalogue file; a bad one raises `CatalogueError` naming the problem."""
+    path = Path(path or CATALOGUE_PATH)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise CatalogueError(f"{path}: cannot read the catalogue ({error})") from None
+    try:
+        return Catalogue.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors(include_url=False)
+        )
+        raise CatalogueError(f"{path}: {problems}") from None
+
+
+@cache
+def default_catalogue() -> Catalogue:
+    return load_catalogue()

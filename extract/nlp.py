@@ -1,0 +1,91 @@
+"""spaCy components: catalogue aliases matched on lemmas, registered as pipeline factories.
+
+The pipeline is fr_core_news_sm's tokenizer with two rule components of ours:
+
+- ``ccas_lemmas`` sets ``token.norm_`` to a folded singular form (`Heures réalisées` →
+  `heure realisee`), a cheap lemma that needs no tagger;
+- ``ccas_catalogue_matcher`` matches every catalogue alias on those norms with a `PhraseMatcher`
+  whose patterns are generated from `schemas/indicators.yaml`, and stores the matches in
+  ``doc.spans["aliases"]`` with the indicator id as label.
+
+fr_core_news_sm's statistical components (tagger, parser, NER: about 3,000 words/s here) are not
+run on the whole text: `statistical_pipeline()` loads them for the short spans that need them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from .catalogue import Catalogue, default_catalogue, lemma_key
+
+SPAN_KEY = "aliases"
+MODEL = "fr_core_news_sm"
+
+
+@Language.component("ccas_lemmas")
+def ccas_lemmas(doc: Doc) -> Doc:
+    """Set each token's norm to its folded singular form."""
+    for token in doc:
+        token.norm_ = lemma_key(token.text) or token.text
+    return doc
+
+
+@Language.factory(
+    "ccas_catalogue_matcher",
+    assigns=["doc.spans"],
+    requires=["token.norm"],
+    default_config={"catalogue_path": None},
+)
+def make_catalogue_matcher(nlp: Language, name: str, catalogue_path: str | None):
+    from .catalogue import load_catalogue
+
+    catalogue = load_catalogue(catalogue_path) if catalogue_path else default_catalogue()
+    return CatalogueMatcher(nlp, catalogue)
+
+
+class CatalogueMatcher:
+    """Match catalogue aliases (and the labels of the indicators) on token norms."""
+
+    def __init__(self, nlp: Language, catalogue: Catalogue):
+        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.patterns = list(alias_patterns(catalogue))
+        tokenizer = nlp.tokenizer
+        for pattern in self.patterns:
+            doc = ccas_lemmas(tokenizer(pattern["pattern"]))
+            self.matcher.add(pattern["id"], [doc])
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self.matcher(doc)
+        doc.spans[SPAN_KEY] = [
+            Span(doc, start, end, label=doc.vocab.strings[match_id])
+            for match_id, start, end in matches
+        ]
+        return doc
+
+
+def alias_patterns(catalogue: Catalogue):
+    """Patterns as data, in spaCy's ``{"label", "pattern", "id"}`` shape: one per alias."""
+    for entry in catalogue.indicators:
+        for alias in dict.fromkeys(entry.aliases):
+            yield {"label": "INDICATOR", "pattern": alias, "id": entry.id}
+
+
+@cache
+def alias_pipeline() -> Language:
+    """fr_core_news_sm's tokenizer plus our lemma and alias components (no statistical model)."""
+    nlp = spacy.load(MODEL, exclude=["tok2vec", "morphologizer", "parser", "attribute_ruler",
+                                     "lemmatizer", "ner", "senter"])
+    nlp.add_pipe("ccas_lemmas")
+    nlp.add_pipe("ccas_catalogue_matcher")
+    return nlp
+
+
+@cache
+def statistical_pipeline() -> Language:
+    """The full fr_core_news_sm pipeline, for the short spans that need a tagger or NER."""
+    return spacy.load(MODEL)

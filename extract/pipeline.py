@@ -1,0 +1,67 @@
+"""The pipeline: reader → document → sections → quantities → indicators, kept inspectable.
+
+`run(path)` returns an `Extraction` holding every intermediate result, and
+`Extraction.to_gold_format()` gives the JSON object of `../shared/spec/gold-format.md`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from .catalogue import Catalogue
+from .document import Document
+from .indicators import IndicatorValue, extract_indicators
+from .metadata import Metadata, guess_metadata
+from .reader import read_document
+from .sections import Section, find_sections
+
+
+class Extraction(BaseModel):
+    """Everything extracted from one report."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    document: Document
+    metadata: Metadata
+    sections: list[Section]
+    indicators: list[IndicatorValue]
+
+    def to_gold_format(self) -> dict:
+        """The extraction as a gold-format object: `indicator` is null for uncatalogued values."""
+        return {
+            "document": self.document.name,
+            "catalogue_version": 1,
+            "metadata": self.metadata.model_dump(),
+            "sections": [{"title": s.title, "level": s.level, "page": s.page_start,
+                          "start": s.start} for s in self.sections],
+            "indicators": [
+                {"indicator": v.indicator, "value": _plain_number(v.value), "unit": v.unit,
+                 "year": v.year, "scope": v.scope, "approx": v.approx, "evidence": v.evidence,
+                 "start": v.start, "end": v.end, "page": v.page, "label": v.label,
+                 "section": v.section, "method": v.method, "confidence": v.confidence}
+                for v in self.indicators
+            ],
+        }
+
+
+def _plain_number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def process(document: Document, *, catalogue: Catalogue | None = None) -> Extraction:
+    """Run the steps after reading on one `Document`."""
+    metadata = guess_metadata(document)
+    sections = find_sections(document)
+    indicators = extract_indicators(
+        document, sections, report_year=metadata.report_year, catalogue=catalogue
+    )
+    return Extraction(document=document, metadata=metadata, sections=sections,
+                      indicators=indicators)
+
+
+def run(path: str | Path, *, pdf_reader: str = "pdfium",
+        catalogue: Catalogue | None = None) -> Extraction:
+    """Read one report and extract everything from it."""
+    return process(read_document(path, pdf_reader=pdf_reader), catalogue=catalogue)

@@ -1,0 +1,336 @@
+"""Sections: find a report's heading tree in a `Document`.
+
+`find_sections(document)` is a chain of small steps: drop the lines that are not content (table of
+contents, running headers and footers, page numbers), pick heading lines by their cues (font size
+and weight in PDFs; numbering, short upper-case lines and short title lines between blank lines in
+text), give each a level, then cut the text into sections.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+import yaml
+from pydantic import BaseModel, Field
+from rapidfuzz import fuzz, process
+
+from .document import Document, Line, blank_markup
+from .paths import SCHEMAS_DIR
+
+MAX_HEADING_CHARS = 90
+MAX_HEADING_WORDS = 12
+_NUMBERING = re.compile(r"^\s*((?:\d{1,2}\.){1,3}\d{0,2}|[IVX]{1,4}\.|[A-H]\.|[a-h]\))\s+\S")
+_TOC_ENTRY = re.compile(r"^\s*\S.{2,}?(?:\t|\.{3,}|\s{2,}|…+)\s*\d{1,3}\s*$")
+_TOC_TITLE = re.compile(r"^\s*(sommaire|table des mati[èe]res|contents)\s*$", re.I)
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?\s*$", re.I)
+_SENTENCE_END = re.compile(r"[.;,]\s*$|^\W*$")
+_NOT_TITLE_START = re.compile(r"^[\s\W]*[a-zà-ÿ0-9(+\-–—%€]")
+_BULLET = re.compile(r"^\s*[-»•▪●◦■]\s")
+_DEFINITION = re.compile(r"^[^:]{1,40}\s?:\s*\S")  # "APA : Allocation ...", "Directeur : X"
+_INDENT = re.compile(r"^[ \t\u00a0]{3,}\S")
+
+
+@dataclass(frozen=True)
+class LayoutCues:
+    """Word lists that tell headings from captions, labels and page furniture."""
+
+    caption_first_words: frozenset[str]
+    label_first_words: frozenset[str]
+    furniture: frozenset[str]
+    document_title: re.Pattern[str]
+
+    @classmethod
+    def load(cls, path=None) -> LayoutCues:
+        data = yaml.safe_load(open(path or SCHEMAS_DIR / "layout.yaml", encoding="utf-8"))
+        return cls(
+            caption_first_words=frozenset(data["caption_first_words"]),
+            label_first_words=frozenset(data["label_first_words"]),
+            furniture=frozenset(_fold(w) for w in data["furniture"]),
+            document_title=re.compile("|".join(data["document_title_patterns"]), re.I),
+        )
+
+
+_CUES: LayoutCues | None = None
+
+
+def layout_cues() -> LayoutCues:
+    global _CUES
+    if _CUES is None:
+        _CUES = LayoutCues.load()
+    return _CUES
+
+
+class Section(BaseModel):
+    """A heading and the text under it, up to the next heading of any level."""
+
+    title: str
+    level: int = Field(ge=1, le=3)
+    parent: int | None = Field(None, description="index of the parent section in the list")
+    page_start: int
+    page_end: int
+    start: int = Field(description="offset of the heading in Document.text")
+    end: int = Field(description="offset where the next section starts")
+    text: str = ""
+
+
+@dataclass
+class Candidate:
+    line: Line
+    title: str
+    level: int
+
+
+def normalise_title(title: str) -> str:
+    """Whitespace-normalised title, as the gold comparison uses."""
+    return " ".join(title.split())
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
+
+
+def clean_line(line: Line) -> str:
+    """The text of a line without markup and surrounding blanks."""
+    return normalise_title(blank_markup(line.text))
+
+
+def heading_title(line: Line) -> str:
+    """A heading's title as written: bold/italic stars and bullets dropped, `^{er}` kept."""
+    return normalise_title(re.sub(r"\*+", " ", line.text))
+
+
+def is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) / len(letters) >= 0.8
+
+
+def toc_lines(lines: list[Line]) -> set[int]:
+    """Given the lines of a document, return the offsets of table-of-contents lines.
+
+    A table of contents is a run of at least three entries ending in a page number, or the lines
+    under a "Sommaire" title up to the next blank run.
+    """
+    found: set[int] = set()
+    run: list[Line] = []
+    for line in lines + [Line(text="", start=-1, end=-1, page=0)]:
+        if _TOC_ENTRY.match(line.text):
+            run.append(line)
+        elif line.is_blank and run:
+            continue
+        else:
+            if len(run) >= 3:
+                found.update(entry.start for entry in run)
+            run = []
+    for line in lines:
+        if _TOC_TITLE.match(clean_line(line)):
+            found.add(line.start)
+    return found
+
+
+def repeated_lines(document: Document) -> set[str]:
+    """Return the folded texts of running headers and footers: short lines on many pages."""
+    if len(document.pages) < 4:
+        return set()
+    seen: Counter[str] = Counter()
+    for page in document.pages:
+        texts = [clean_line(line) for line in page.lines if not line.is_blank]
+        edge = texts[:2] + texts[-2:]
+        seen.update({_fold(text) for text in edge if len(text) < 80})
+    threshold = max(3, len(document.pages) // 3)
+    return {text for text, count in seen.items() if count >= threshold}
+
+
+def body_font_size(document: Document) -> float | None:
+    """The most common font size, weighted by characters: the body text's size."""
+    sizes: Counter[float] = Counter()
+    for line in document.lines:
+        if line.font_size:
+            sizes[line.font_size] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _looks_like_title(text: str) -> bool:
+    words = text.split()
+    if not 1 <= len(words) <= MAX_HEADING_WORDS or len(text) > MAX_HEADING_CHARS:
+        return False
+    if len(text) < 3 or _SENTENCE_END.search(text) or _NOT_TITLE_START.match(text):
+        return False
+    letters = sum(c.isalpha() for c in text)
+    if letters < 0.6 * len(text.replace(" ", "")):
+        return False
+    cues = layout_cues()
+    first = _fold(words[0]).strip(":")
+    if first in cues.caption_first_words or _fold(text) in cues.furniture:
+        return False
+    if first in cues.label_first_words and len(words) <= 4:
+        return False
+    if cues.document_title.match(text):
+        return False
+    return not _DEFINITION.match(text)
+
+
+def toc_titles(document: Document, skip: set[int]) -> list[str]:
+    """The titles listed in the table of contents (page numbers dropped)."""
+    titles = []
+    for line in document.lines:
+        if line.start in skip and not _TOC_TITLE.match(clean_line(line)):
+            title = re.sub(r"(?:\t|\.{3,}|\s{2,}|…+)\s*\d{1,3}\s*$", "", clean_line(line))
+            titles.append(_fold(title))
+    return titles
+
+
+def heading_candidates(document: Document) -> list[Candidate]:
+    """Pick the heading lines of a document and give each a level (1 to 3).
+
+    Where the report has a table of contents, its entries are the headings: a body line is a
+    heading when it matches an entry not yet used (fuzzy, for the converters' spacing).
+    """
+    lines = document.lines
+    skip = toc_lines(lines)
+    listed = toc_titles(document, skip)
+    if len(listed) >= 5:
+        return toc_headings(document, skip, listed)
+    furniture = repeated_lines(document)
+    body = body_font_size(document)
+    candidates = []
+    for index, line in enumerate(lines):
+        if line.is_blank or line.start in skip or _BULLET.match(line.text):
+            continue
+        title = clean_line(line)
+        if _fold(title) in furniture or _PAGE_NUMBER.match(title) or "\t" in line.text:
+            continue
+        if not _looks_like_title(title) and not _INDENT.match(line.text):
+            continue
+        level = _level_from_layout(line, body) if body else _level_from_text(lines, index, title)
+        if level:
+            candidates.append(Candidate(line=line, title=heading_title(line), level=level))
+    return candidates
+
+
+def toc_headings(document: Document, skip: set[int], listed: list[str]) -> list[Candidate]:
+    """Headings of a report with a table of contents: the body lines that match its entries."""
+    remaining = list(listed)
+    candidates = []
+    for line in document.lines:
+        if line.is_blank or line.start in skip or "\t" in line.text or len(line.text) > 120:
+            continue
+        title = clean_line(line)
+        if not remaining or not _looks_like_title(title) and ":" not in title:
+            continue
+        match = process.extractOne(_fold(title), remaining, scorer=fuzz.ratio, score_cutoff=92)
+        if match:
+            remaining.pop(match[2])
+            level = 1 if is_upper(title) else 2
+            candidates.append(Candidate(line=line, title=heading_title(line), level=level))
+    return candidates
+
+
+def _level_from_layout(line: Line, body: float) -> int | None:
+    """PDF cue: a heading is set larger than the body, or bold at body size and short."""
+    size = line.font_size or body
+    if size >= body * 1.6:
+        return 1
+    if size >= body * 1.25:
+        return 2
+    if size > body * 1.05 or (line.bold and len(line.text) < 60):
+        return 3
+    return None
+
+
+def _level_from_text(lines: list[Line], index: int, title: str) -> int | None:
+    """Text cue: a short line standing alone between blank lines (or a page edge)."""
+    raw = lines[index].text.strip()
+    if raw.startswith("*") and not raw.startswith("**"):
+        return None  # italic lines are captions and infographic labels
+    before = index == 0 or lines[index - 1].is_blank or lines[index - 1].page != lines[index].page
+    after = (
+        index + 1 == len(lines)
+        or lines[index + 1].is_blank
+        or lines[index + 1].page != lines[index].page
+    )
+    numbered = _NUMBERING.match(title)
+    if numbered:
+        depth = numbered.group(1).rstrip(".").count(".") + 1
+        return min(depth, 3) if before else None
+    if not (before and after):
+        return None
+    if _INDENT.match(lines[index].text) and len(title.split()) <= 16:
+        return 1
+    if is_upper(title):
+        return 1 if len(title.split()) <= 4 else 2
+    if len(title.split()) <= 8 and not title.endswith(":"):
+        return 3
+    return None
+
+
+def drop_repeats(candidates: list[Candidate]) -> list[Candidate]:
+    """A chapter title repeated on each of its pages counts once: a heading equal to an earlier
+    one of the same level, with no heading of that level or above in between, is dropped."""
+    kept: list[Candidate] = []
+    for candidate in candidates:
+        for previous in reversed(kept):
+            if previous.level < candidate.level:
+                break
+            if previous.level == candidate.level:
+                if _fold(previous.title) == _fold(candidate.title):
+                    candidate = None
+                break
+        if candidate is not None:
+            kept.append(candidate)
+    return kept
+
+
+def build_tree(document: Document, candidates: list[Candidate]) -> list[Section]:
+    """Given the heading lines, return sections with parents, page ranges and text spans."""
+    sections: list[Section] = []
+    stack: list[int] = []
+    for position, candidate in enumerate(candidates):
+        end = candidates[position + 1].line.start if position + 1 < len(candidates) else len(
+            document.text
+        )
+        while stack and sections[stack[-1]].level >= candidate.level:
+            stack.pop()
+        start = candidate.line.start
+        sections.append(
+            Section(
+                title=candidate.title,
+                level=candidate.level,
+                parent=stack[-1] if stack else None,
+                page_start=candidate.line.page,
+                page_end=document.page_at(max(start, end - 1)),
+                start=start,
+                end=end,
+                text=document.text[start:end],
+            )
+        )
+        stack.append(len(sections) - 1)
+    return sections
+
+
+def find_sections(document: Document) -> list[Section]:
+    """Return the heading tree of `document`, in reading order."""
+    return build_tree(document, drop_repeats(heading_candidates(document)))
+
+
+def section_at(sections: list[Section], offset: int) -> Section | None:
+    """The innermost section holding character `offset`."""
+    found = None
+    for section in sections:
+        if section.start <= offset < section.end:
+            found = section
+        elif section.start > offset:
+            break
+    return found
+
+
+def section_path(sections: list[Section], section: Section | None) -> list[Section]:
+    """The chain of sections from the top level down to `section`."""
+    chain = []
+    while section is not None:
+        chain.append(section)
+        section = sections[section.parent] if section.parent is not None else None
+    return chain[::-1]
