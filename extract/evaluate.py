@@ -287,3 +287,38 @@ def format_report(report: Report, *, errors: bool = False) -> str:
                     + f"  | {evidence}"
                 )
     return "\n".join(lines)
+
+
+def store_report(report: Report, db_path: str | Path) -> int:
+    """Store an evaluation run and every item's outcome in the database; return the run id."""
+    import subprocess
+    from datetime import UTC, datetime
+
+    from .store import open_db, write_eval_run
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, check=False).stdout.strip()
+    except OSError:
+        commit = ""
+    catalogue = report.catalogue or default_catalogue()
+    t, s = report.total, report.sections
+    meta = report.metadata_accuracy
+    run = {
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"), "git_commit": commit,
+        "documents": len(report.documents), "precision": t.precision, "recall": t.recall,
+        "f1": t.f1, "number_recall": report.number_recall, "section_precision": s.precision,
+        "section_recall": s.recall,
+        "metadata_accuracy": sum(meta.values()) / len(meta) if meta else None,
+    }
+    items = []
+    for doc in report.documents:
+        for outcome in doc.outcomes:
+            item = outcome_dict(doc.document, outcome)
+            entry = catalogue.get(item["indicator"] or "")
+            items.append({**item, "domain": entry.domain if entry else ""})
+    db = open_db(db_path)
+    try:
+        return write_eval_run(db, run, items)
+    finally:
+        db.close()

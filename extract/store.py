@@ -167,7 +167,12 @@ def extraction_rows(extraction: Extraction) -> tuple[dict, list[dict], list[dict
 
 def write_extraction(db: sqlite_utils.Database, extraction: Extraction) -> None:
     """Write one document's rows in a single transaction, replacing an older version of it."""
-    document_row, section_rows, indicator_rows = extraction_rows(extraction)
+    write_rows(db, *extraction_rows(extraction))
+
+
+def write_rows(db: sqlite_utils.Database, document_row: dict, section_rows: list[dict],
+               indicator_rows: list[dict]) -> None:
+    """Write one document's rows (from `extraction_rows`) in a single transaction."""
     with db.atomic():
         delete_document(db, path=document_row["path"])
         delete_document(db, doc_id=document_row["id"])

@@ -1,0 +1,36 @@
+import pytest
+import yaml
+
+from extract.catalogue import load_catalogue
+from extract.errors import CatalogueError
+from extract.paths import SCHEMAS_DIR
+
+SHARED = SCHEMAS_DIR.parent.parent / "shared" / "spec" / "indicators.yaml"
+
+
+def test_catalogue_keeps_the_shared_ids():
+    ours = {entry.id for entry in load_catalogue().indicators}
+    if SHARED.exists():
+        shared = {entry["id"] for entry in yaml.safe_load(SHARED.read_text())["indicators"]}
+        assert shared <= ours
+    assert len(ours) >= 69
+
+
+def bad_catalogue(tmp_path, change):
+    data = yaml.safe_load((SCHEMAS_DIR / "indicators.yaml").read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda d: d["indicators"].append(dict(d["indicators"][0])), "duplicate indicator id"),
+    (lambda d: d["indicators"][0].update(kind="volume"), "kind"),
+    (lambda d: d["indicators"].append({**d["indicators"][0], "id": "accueil.copie"}),
+     "without a unit or service"),
+])
+def test_bad_catalogue_is_rejected_with_a_clear_error(tmp_path, change, message):
+    with pytest.raises(CatalogueError) as raised:
+        load_catalogue(bad_catalogue(tmp_path, change))
+    assert message in str(raised.value) and "bad.yaml" in str(raised.value)

@@ -1,0 +1,89 @@
+import json
+
+import pytest
+from conftest import CORPUS, GOLD, corpus_files
+
+from extract.errors import (
+    CorruptPDF,
+    EmptyFile,
+    EncryptedPDF,
+    ScannedPDF,
+    UndecodableText,
+    UnsupportedFile,
+)
+from extract.reader import read_document
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name)
+def test_text_reader_keeps_gold_offsets(path):
+    """Every gold evidence is found at its `start` in the document text: offsets are stable."""
+    document = read_document(path)
+    gold = json.loads((GOLD / (path.stem + ".json")).read_text(encoding="utf-8"))
+    for item in gold["indicators"]:
+        assert document.text[item["start"]:item["start"] + len(item["evidence"])] == item["evidence"]
+    assert len(document.plain) == len(document.text)
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name)
+def test_lines_and_pages_cover_the_text(path):
+    document = read_document(path)
+    for page in document.pages:
+        for line in page.lines:
+            assert document.text[line.start:line.end] == line.text
+            assert line.page == page.number
+    assert document.pages[0].start == 0 and document.pages[-1].end == len(document.text)
+
+
+def test_page_breaks_of_converted_text_split_pages():
+    document = read_document(CORPUS / "000_29a8765a0cd6bbb0.txt")
+    assert len(document.pages) > 10
+    assert document.page_at(document.text.index("ACTION SOCIALE")) == 2
+
+
+def test_markup_is_blanked_not_removed():
+    document = read_document(CORPUS / "002_507d8463a72af1be.txt")
+    start = document.text.index("**63 037**")
+    assert document.plain[start:start + 10] == "  63 037  "
+
+
+def test_pdf_readers_agree_on_real_pdf(real_pdfs):
+    path = min(real_pdfs, key=lambda p: p.stat().st_size)
+    fast = read_document(path, pdf_reader="pdfium")
+    plumber = read_document(path, pdf_reader="pdfplumber")
+    assert len(fast.pages) == len(plumber.pages)
+    assert fast.format == "pdf"
+    sized = [line for line in fast.lines if line.font_size]
+    assert sized and all(line.bbox for line in sized)
+    fast_words = set(fast.text.split())
+    plumber_words = set(plumber.text.split())
+    assert len(fast_words & plumber_words) > 0.8 * len(plumber_words)
+
+
+def test_pdf_with_image_pages_warns(real_pdfs):
+    dechets = [p for p in real_pdfs if "dechets" in p.name]
+    if not dechets:
+        pytest.skip("shared PDFs absent")
+    document = read_document(dechets[0])
+    assert any("without a text layer" in warning for warning in document.warnings)
+
+
+@pytest.mark.parametrize("kind,error,words", [
+    ("encrypted", EncryptedPDF, "encrypted"),
+    ("scanned", ScannedPDF, "scanned"),
+    ("corrupt", CorruptPDF, "corrupt"),
+    ("empty", EmptyFile, "empty"),
+    ("binary", UndecodableText, "not UTF-8"),
+    ("unsupported", UnsupportedFile, "unsupported file type"),
+])
+def test_bad_input_gets_one_line_error_naming_the_file(bad_files, kind, error, words):
+    with pytest.raises(error) as raised:
+        read_document(bad_files[kind])
+    message = str(raised.value)
+    assert "\n" not in message
+    assert str(bad_files[kind]) in message and words in message
+
+
+def test_cp1252_text_is_decoded_with_a_warning(bad_files):
+    document = read_document(bad_files["cp1252"])
+    assert "été" in document.text
+    assert "decoded as cp1252" in document.warnings[0]
