@@ -82,6 +82,9 @@ def alias_pipeline() -> Language:
                                      "lemmatizer", "ner", "senter"])
     nlp.add_pipe("ccas_lemmas")
     nlp.add_pipe("ccas_catalogue_matcher")
+    # spaCy's 1,000,000-character guard is for the parser and NER, which this pipeline does not
+    # run; a long report only costs tokenizer memory (about 1 kB per token).
+    nlp.max_length = 50_000_000
     return nlp
 
 
