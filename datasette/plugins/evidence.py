@@ -6,9 +6,10 @@ highlighted, and its page number. One `@hookimpl` per extension point.
 
 from __future__ import annotations
 
-from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
+
+from datasette import hookimpl
 
 CONTEXT_CHARS = 1500
 
