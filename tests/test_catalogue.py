@@ -34,3 +34,11 @@ def test_bad_catalogue_is_rejected_with_a_clear_error(tmp_path, change, message)
     with pytest.raises(CatalogueError) as raised:
         load_catalogue(bad_catalogue(tmp_path, change))
     assert message in str(raised.value) and "bad.yaml" in str(raised.value)
+
+
+def test_json_schemas_in_schemas_folder_are_up_to_date():
+    """`python -m extract.schemas` regenerates them; this fails when a model changed without."""
+    from extract.schemas import schema_texts
+
+    for name, text in schema_texts().items():
+        assert (SCHEMAS_DIR / name).read_text(encoding="utf-8") == text, name
