@@ -104,6 +104,16 @@ class Counts:
                 "f1": round(self.f1, 4)}
 
 
+def sum_counts(counts) -> Counts:
+    """Micro-average: add up true positives, false positives and false negatives."""
+    total = Counts()
+    for each in counts:
+        total.tp += each.tp
+        total.fp += each.fp
+        total.fn += each.fn
+    return total
+
+
 @dataclass
 class DocumentScore:
     document: str
@@ -153,21 +163,11 @@ class Report:
 
     @property
     def total(self) -> Counts:
-        total = Counts()
-        for doc in self.documents:
-            total.tp += doc.counts.tp
-            total.fp += doc.counts.fp
-            total.fn += doc.counts.fn
-        return total
+        return sum_counts(doc.counts for doc in self.documents)
 
     @property
     def sections(self) -> Counts:
-        total = Counts()
-        for doc in self.documents:
-            total.tp += doc.sections.tp
-            total.fp += doc.sections.fp
-            total.fn += doc.sections.fn
-        return total
+        return sum_counts(doc.sections for doc in self.documents)
 
     @property
     def number_recall(self) -> float:
