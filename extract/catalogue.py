@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -104,8 +104,9 @@ class Catalogue(BaseModel):
     def get(self, indicator_id: str) -> Indicator | None:
         return self.by_id.get(indicator_id)
 
-    @property
+    @cached_property
     def by_id(self) -> dict[str, Indicator]:
+        """Indicators by id, built once (`get` is called for every scored item)."""
         return {entry.id: entry for entry in self.indicators}
 
     @property

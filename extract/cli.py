@@ -202,6 +202,3 @@ def serve(db_path, port, host, live):
     os.chdir(PROJECT_DIR)
     os.execvp(command[0], command)
 
-
-def main() -> None:  # pragma: no cover
-    cli()

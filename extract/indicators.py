@@ -265,9 +265,21 @@ class Linker:
     catalogue: Catalogue
 
     def __post_init__(self) -> None:
+        # Folded forms computed once per catalogue, not once per number and indicator.
         self.alias_keys = {
             entry.id: [lemma_key(alias) for alias in entry.aliases]
             for entry in self.catalogue.indicators
+        }
+        self.unit_keys = {
+            entry.id: {lemma_key(unit) for unit in entry.units} for entry in self.catalogue.indicators
+        }
+        self.section_words = {
+            entry.id: [fold(word) for word in entry.section_words]
+            for entry in self.catalogue.indicators
+        }
+        self.alias_patterns = {
+            entry_id: [re.compile(rf"(?<!\w){re.escape(key)}(?!\w)") for key in keys]
+            for entry_id, keys in self.alias_keys.items()
         }
 
     def unit_fits(self, entry: Indicator, quantity: Quantity) -> bool | None:
@@ -278,19 +290,27 @@ class Linker:
             return quantity.unit in UNIT_BY_KIND[entry.kind]
         if quantity.unit in ("EUR", "%"):
             return False
-        return lemma_key(quantity.unit) in {lemma_key(u) for u in entry.units}
+        return lemma_key(quantity.unit) in self.unit_keys[entry.id]
 
-    def section_score(self, entry: Indicator, context: Context) -> float:
-        titles = [fold(section.title) for section in context.sections]
+    def section_score(self, entry: Indicator, titles: list[str]) -> float:
+        """1 when the innermost section's folded title names the indicator's service, 0.7 for an
+        enclosing one."""
         for depth, title in enumerate(reversed(titles)):
-            if any(fold(word) in title for word in entry.section_words):
+            if any(word in title for word in self.section_words[entry.id]):
                 return 1.0 if depth == 0 else 0.7
         return 0.0
+
+    def table_alias_ids(self, table_text: str) -> set[str]:
+        """Indicator ids whose aliases appear in a table's row label, header or caption."""
+        key = lemma_key(table_text)
+        return {entry_id for entry_id, patterns in self.alias_patterns.items()
+                if any(pattern.search(key) for pattern in patterns)}
 
     def link(self, quantity: Quantity, context: Context, alias_hits: dict[str, float]):
         """Return (indicator, score, method) for the best catalogue indicator, or None."""
         best = None
         label_key = lemma_key(context.text)
+        titles = [fold(section.title) for section in context.sections]
         for entry in self.catalogue.indicators:
             unit = self.unit_fits(entry, quantity)
             if unit is False:
@@ -303,7 +323,7 @@ class Linker:
                 if fuzzy >= 90:
                     alias = 0.6
                     method = "fuzzy"
-            section = self.section_score(entry, context)
+            section = self.section_score(entry, titles)
             score = ALIAS_WEIGHT * alias + UNIT_WEIGHT * bool(unit) + SECTION_WEIGHT * section
             if not alias and not (unit and section):
                 continue
@@ -318,16 +338,9 @@ class Linker:
         return None
 
 
-def alias_hits_for(spans, start: int, end: int, near: tuple[int, int] | None = None) -> dict:
-    """Indicator ids whose aliases are matched between `start` and `end` (weighted by place)."""
-    hits: dict[str, float] = {}
-    for span in spans:
-        if span.start_char >= start and span.end_char <= end:
-            weight = 1.0
-            if near and not (near[0] <= span.start_char < near[1]):
-                weight = 0.5
-            hits[span.label_] = max(hits.get(span.label_, 0.0), weight)
-    return hits
+def alias_hits_for(spans, start: int, end: int) -> dict[str, float]:
+    """Indicator ids whose aliases are matched between `start` and `end`."""
+    return {span.label_: 1.0 for span in spans if span.start_char >= start and span.end_char <= end}
 
 
 def extract_indicators(document: Document, sections: list[Section], *,
@@ -348,7 +361,7 @@ def extract_indicators(document: Document, sections: list[Section], *,
         context = build_context(document, plain, quantity, sections)
         if any(_TARGET_SECTION.search(s.title) for s in context.sections[-1:]):
             continue  # targets and perspectives are not activity (gold-format.md)
-        hits = _context_hits(plain, quantity, context, spans)
+        hits = _context_hits(plain, quantity, context, spans, linker)
         linked = linker.link(quantity, context, hits)
         year = find_year(plain, quantity, context, report_year)
         line_start, line_end = _line_bounds(document.text, quantity.start)
@@ -380,7 +393,8 @@ def extract_indicators(document: Document, sections: list[Section], *,
     return values
 
 
-def _context_hits(plain: str, quantity: Quantity, context: Context, spans) -> dict[str, float]:
+def _context_hits(plain: str, quantity: Quantity, context: Context, spans,
+                  linker: Linker) -> dict[str, float]:
     """Alias matches in the label after the number, the clause before it, or its table labels."""
     line_start, line_end = _line_bounds(plain, quantity.start)
     unit_end = quantity.unit_end or quantity.end
@@ -393,20 +407,9 @@ def _context_hits(plain: str, quantity: Quantity, context: Context, spans) -> di
         for key, weight in source.items():
             hits[key] = max(hits.get(key, 0), weight)
     if context.table:
-        for key in _table_alias_ids(context.table, spans, plain):
+        for key in linker.table_alias_ids(context.table):
             hits[key] = max(hits.get(key, 0), 0.8)
     return hits
-
-
-def _table_alias_ids(table_text: str, spans, plain: str) -> set[str]:
-    key = lemma_key(table_text)
-    found = set()
-    for entry in default_catalogue().indicators:
-        for alias in entry.aliases:
-            alias_key = lemma_key(alias)
-            if re.search(rf"(?<!\w){re.escape(alias_key)}(?!\w)", key):
-                found.add(entry.id)
-    return found
 
 
 def _unit_for(entry: Indicator, quantity: Quantity) -> str:
