@@ -56,6 +56,7 @@ class Indicator(BaseModel):
     aliases: list[str] = Field(default_factory=list)
     domain: str = ""
     section_words: list[str] = Field(default_factory=list)
+    named: bool = False  # linked only when an alias is near the number, never by unit and section
 
     @property
     def prefix(self) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 
-from .catalogue import Catalogue, Indicator, default_catalogue, fold, lemma_key
+from .catalogue import Catalogue, Indicator, default_catalogue, fold, lemma_key, singular
 from .document import Document
 from .nlp import SPAN_KEY, alias_pipeline
 from .quantities import Quantity, find_quantities
@@ -37,7 +37,8 @@ UNIT_BY_KIND = {"amount": {"EUR"}, "average": {"EUR"}, "rate": {"%"}}
 ALIAS_WEIGHT = 2.0
 FUZZY_WEIGHT = 1.2
 UNIT_WEIGHT = 1.0
-SECTION_WEIGHT = 0.6
+SPECIFIC_UNIT_WEIGHT = 1.5  # a unit only one indicator counts ("appels", "ETP", "nuitées")
+SECTION_WEIGHT = 1.0
 MIN_SCORE = 2.0
 
 
@@ -64,19 +65,36 @@ class IndicatorValue(BaseModel):
 
 
 @dataclass
+class Table:
+    """Where a number sits in a tab-separated table."""
+
+    row: str = ""  # the row's label (after an account number)
+    header: str = ""  # the column's header
+    caption: str = ""  # the text line above the table
+    header_year: int | None = None
+    value_columns: int = 1  # cells of the row that hold numbers
+    account: bool = False  # the row is a chart-of-accounts line ("011. Charges ...", "2184 Mobilier")
+
+
+@dataclass
 class Context:
-    """What a reader sees around a number."""
+    """What a reader sees around a number, as text and as character ranges of `Document.plain`."""
 
     label: str  # words after the number (its own label)
     before: str  # words before it in its clause
-    table: str = ""  # row label, column header and caption when the number is in a table
+    label_range: tuple[int, int] = (0, 0)
+    before_range: tuple[int, int] = (0, 0)
+    table: Table | None = None
     sections: list[Section] = field(default_factory=list)
     year_hint: int | None = None
     scope: str = ""
 
     @property
     def text(self) -> str:
-        return " ".join(part for part in (self.label, self.before, self.table) if part)
+        parts = [self.label, self.before]
+        if self.table:
+            parts += [self.table.row, self.table.header]
+        return " ".join(part for part in parts if part)
 
 
 def _line_bounds(text: str, offset: int) -> tuple[int, int]:
@@ -121,18 +139,26 @@ def _clause_after(text: str, end: int, line_end: int) -> str:
     return segment[: found.start()] if found else segment
 
 
-def table_context(document: Document, plain: str, quantity: Quantity) -> tuple[str, str, int | None]:
-    """For a number in a tab-separated row: (row label and caption, column header, header year)."""
+_ACCOUNT = re.compile(r"^\s*\d{2,6}(?:\s*\+\s*\d{2,4})?\.?(?:\s|$)")
+
+
+def table_context(plain: str, quantity: Quantity) -> Table | None:
+    """For a number in a tab-separated row: its row label, column header and the table caption."""
     line_start, line_end = _line_bounds(plain, quantity.start)
     row = plain[line_start:line_end]
     if "\t" not in row:
-        return "", "", None
+        return None
     column = row[: quantity.start - line_start].count("\t")
     cells = row.split("\t")
-    row_label = cells[0].strip() if not _starts_with_number(cells[0]) else ""
-    if re.fullmatch(r"\d{3,4}", row_label) and len(cells) > 2:  # account number, then label
-        row_label = cells[1].strip()
-    header, caption, header_year = "", "", None
+    table = Table(value_columns=sum(bool(re.search(r"\d", c)) for c in cells[1:]))
+    label = cells[0].strip() if not _starts_with_number(cells[0]) or _ACCOUNT.match(cells[0]) else ""
+    if re.fullmatch(r"\d{2,6}", label) and len(cells) > 2:  # account number, then label
+        label = cells[1].strip()
+        table.account = True
+    elif _ACCOUNT.match(label):
+        label = _ACCOUNT.sub("", label).strip()
+        table.account = True
+    table.row = label
     cursor = line_start - 1
     while cursor > 0:
         previous_start, _ = _line_bounds(plain, cursor - 1)
@@ -143,27 +169,27 @@ def table_context(document: Document, plain: str, quantity: Quantity) -> tuple[s
             years = [_YEAR.fullmatch(c.strip()) for c in cells_above]
             if any(years) or numeric == 0:
                 if column < len(cells_above):
-                    header = cells_above[column].strip()
+                    table.header = cells_above[column].strip()
                     year = years[column] if column < len(years) else None
-                    header_year = _year_value(year) if year else None
+                    table.header_year = _year_value(year) if year else None
                 break
         elif previous.strip():
-            caption = previous.strip()
+            table.caption = previous.strip()
             break
         cursor = previous_start - 1 if previous_start > 0 else 0
         if previous_start == 0:
             break
-    if not caption:
+    if not table.caption:
         # caption above the whole table block
         cursor = line_start
         while cursor > 0:
             previous_start, _ = _line_bounds(plain, cursor - 1)
             previous = plain[previous_start : cursor - 1]
             if previous.strip() and "\t" not in previous:
-                caption = previous.strip()
+                table.caption = previous.strip()
                 break
             cursor = previous_start
-    return f"{row_label} {caption}".strip(), header, header_year
+    return table
 
 
 def _year_value(match: re.Match[str]) -> int:
@@ -202,33 +228,44 @@ def find_year(plain: str, quantity: Quantity, context: Context, report_year: int
     return report_year
 
 
-def build_context(document: Document, plain: str, quantity: Quantity,
-                  sections: list[Section]) -> Context:
+def build_context(document: Document, plain: str, quantity: Quantity, sections: list[Section],
+                  previous_end: int = 0, next_start: int | None = None) -> Context:
+    """The label, clause and table around `quantity`, bounded by its neighbouring numbers."""
+    next_start = len(plain) if next_start is None else next_start
     line_start, line_end = _line_bounds(plain, quantity.start)
     line = plain[line_start:line_end]
     unit_end = quantity.unit_end or quantity.end
-    rest_of_line = plain[unit_end:line_end] if unit_end <= line_end else ""
-    alone = not re.sub(r"[\d\s€%.,+\-]", "", line.replace(quantity.raw, ""))
-    if alone or (unit_end > line_end):
-        label, _ = _block_after(plain, line_end + 1)
-        if unit_end > line_end:
-            label = plain[line_end + 1 : unit_end].strip() + " " + label
-        before = ""
+    table = table_context(plain, quantity)
+    alone = not re.sub(r"[\d\s€%.,+\-*]", "", line.replace(quantity.raw, ""))
+    if table:
+        cell_start = plain.rfind("\t", line_start, quantity.start) + 1 or line_start
+        cell_end = plain.find("\t", quantity.end, line_end)
+        cell_end = line_end if cell_end < 0 else cell_end
+        label_range = (quantity.end, max(cell_end, min(unit_end, line_end)))
+        before_range = (cell_start, quantity.start)
+    elif alone or unit_end > line_end:
+        _, block_end = _block_after(plain, line_end + 1)
+        label_range = (quantity.end, min(max(block_end, unit_end), next_start))
+        before_range = (quantity.start, quantity.start)
     else:
-        label = plain[quantity.end:unit_end] + _clause_after(plain, unit_end, line_end)
-        before = _clause_before(plain, quantity.start, line_start)
-        if not rest_of_line.strip() and not before.strip():
-            label += " " + _block_after(plain, line_end + 1)[0]
-    table, header, header_year = table_context(document, plain, quantity)
+        clause = _clause_after(plain, unit_end, line_end)
+        label_range = (quantity.end, min(unit_end + len(clause), next_start))
+        clause_before = _clause_before(plain, quantity.start, line_start)
+        before_range = (max(quantity.start - len(clause_before), previous_end), quantity.start)
+        if not plain[unit_end:line_end].strip() and not plain[slice(*before_range)].strip():
+            _, block_end = _block_after(plain, line_end + 1)
+            label_range = (quantity.end, min(max(block_end, unit_end), next_start))
     section = section_at(sections, quantity.start)
     context = Context(
-        label=" ".join(label.split()),
-        before=" ".join(before.split()),
-        table=" ".join(f"{table} {header}".split()),
+        label=" ".join(plain[slice(*label_range)].split()),
+        before=" ".join(plain[slice(*before_range)].split()),
+        label_range=label_range,
+        before_range=before_range,
+        table=table,
         sections=section_path(sections, section),
-        year_hint=header_year,
+        year_hint=table.header_year if table else None,
     )
-    context.scope = find_scope(plain, quantity, table)
+    context.scope = find_scope(plain, quantity, table.row if table else "")
     return context
 
 
@@ -273,6 +310,13 @@ class Linker:
         self.unit_keys = {
             entry.id: {lemma_key(unit) for unit in entry.units} for entry in self.catalogue.indicators
         }
+        self.unit_owners: dict[str, int] = {}
+        for keys in self.unit_keys.values():
+            for key in keys:
+                self.unit_owners[key] = self.unit_owners.get(key, 0) + 1
+        self.alias_heads = {
+            entry_id: {key.split()[0] for key in keys if key} for entry_id, keys in self.alias_keys.items()
+        }
         self.section_words = {
             entry.id: [fold(word) for word in entry.section_words]
             for entry in self.catalogue.indicators
@@ -285,12 +329,22 @@ class Linker:
     def unit_fits(self, entry: Indicator, quantity: Quantity) -> bool | None:
         """True when the number's unit is one of the indicator's; None when it has no unit."""
         if quantity.unit is None:
-            return False if entry.kind in UNIT_BY_KIND else None
+            if entry.kind in UNIT_BY_KIND:
+                return False
+            if quantity.noun and singular(quantity.noun) not in self.alias_heads[entry.id]:
+                return False  # it counts something else: "6 coordonnateurs", "116 Titulaires"
+            return None
         if entry.kind in UNIT_BY_KIND:
             return quantity.unit in UNIT_BY_KIND[entry.kind]
         if quantity.unit in ("EUR", "%"):
             return False
         return lemma_key(quantity.unit) in self.unit_keys[entry.id]
+
+    def unit_weight(self, quantity: Quantity, fits: bool) -> float:
+        if not fits:
+            return 0.0
+        owners = self.unit_owners.get(lemma_key(quantity.unit or ""), 0)
+        return SPECIFIC_UNIT_WEIGHT if owners == 1 else UNIT_WEIGHT
 
     def section_score(self, entry: Indicator, titles: list[str]) -> float:
         """1 when the innermost section's folded title names the indicator's service, 0.7 for an
@@ -300,11 +354,18 @@ class Linker:
                 return 1.0 if depth == 0 else 0.7
         return 0.0
 
-    def table_alias_ids(self, table_text: str) -> set[str]:
-        """Indicator ids whose aliases appear in a table's row label, header or caption."""
+    def table_alias_ids(self, table_text: str, whole: bool = False) -> set[str]:
+        """Indicator ids whose aliases appear in a table's row label, header or caption; with
+        `whole`, only an alias that is most of the label ("Charges de personnel", not the
+        "Charges" of "Charges à caractère général")."""
         key = lemma_key(table_text)
+        if not key:
+            return set()
+        words = len(key.split())
         return {entry_id for entry_id, patterns in self.alias_patterns.items()
-                if any(pattern.search(key) for pattern in patterns)}
+                if any((found := pattern.search(key)) and
+                       (not whole or 2 * len(found.group().split()) >= words)
+                       for pattern in patterns)}
 
     def link(self, quantity: Quantity, context: Context, alias_hits: dict[str, float]):
         """Return (indicator, score, method) for the best catalogue indicator, or None."""
@@ -323,8 +384,10 @@ class Linker:
                 if fuzzy >= 90:
                     alias = 0.6
                     method = "fuzzy"
+            if entry.named and not alias:
+                continue
             section = self.section_score(entry, titles)
-            score = ALIAS_WEIGHT * alias + UNIT_WEIGHT * bool(unit) + SECTION_WEIGHT * section
+            score = ALIAS_WEIGHT * alias + self.unit_weight(quantity, bool(unit)) + SECTION_WEIGHT * section
             if not alias and not (unit and section):
                 continue
             if not method:
@@ -355,13 +418,14 @@ def extract_indicators(document: Document, sections: list[Section], *,
     values: list[IndicatorValue] = []
     seen: set[tuple] = set()
     section_index = {id(section): index for index, section in enumerate(sections)}
-    for quantity in find_quantities(plain):
-        if quantity.role != "value":
-            continue
-        context = build_context(document, plain, quantity, sections)
+    quantities = [q for q in find_quantities(plain) if q.role == "value"]
+    for index, quantity in enumerate(quantities):
+        previous_end = quantities[index - 1].end if index else 0
+        next_start = quantities[index + 1].start if index + 1 < len(quantities) else len(plain)
+        context = build_context(document, plain, quantity, sections, previous_end, next_start)
         if any(_TARGET_SECTION.search(s.title) for s in context.sections[-1:]):
             continue  # targets and perspectives are not activity (gold-format.md)
-        hits = _context_hits(plain, quantity, context, spans, linker)
+        hits = _context_hits(quantity, context, spans, linker)
         linked = linker.link(quantity, context, hits)
         year = find_year(plain, quantity, context, report_year)
         line_start, line_end = _line_bounds(document.text, quantity.start)
@@ -393,22 +457,28 @@ def extract_indicators(document: Document, sections: list[Section], *,
     return values
 
 
-def _context_hits(plain: str, quantity: Quantity, context: Context, spans,
-                  linker: Linker) -> dict[str, float]:
-    """Alias matches in the label after the number, the clause before it, or its table labels."""
-    line_start, line_end = _line_bounds(plain, quantity.start)
-    unit_end = quantity.unit_end or quantity.end
+def _context_hits(quantity: Quantity, context: Context, spans, linker: Linker) -> dict[str, float]:
+    """Alias matches in the number's own label, the clause before it, or its table labels.
+
+    A table caption names what every cell counts only when the rows hold one number each;
+    a chart-of-accounts row ("011. Charges à caractère général") is a detail line, named by its
+    own label alone, never by the caption or the column header.
+    """
     hits: dict[str, float] = {}
-    label_end = min(len(plain), unit_end + len(context.label) + 80)
-    own = alias_hits_for(spans, quantity.start, label_end)
-    before_start = max(line_start, quantity.start - len(context.before) - 1)
-    earlier = alias_hits_for(spans, before_start, quantity.start)
-    for source in (own, earlier):
-        for key, weight in source.items():
-            hits[key] = max(hits.get(key, 0), weight)
-    if context.table:
-        for key in linker.table_alias_ids(context.table):
-            hits[key] = max(hits.get(key, 0), 0.8)
+
+    def add(found: dict[str, float] | set[str], weight: float) -> None:
+        for key in found:
+            hits[key] = max(hits.get(key, 0.0), weight)
+
+    add(alias_hits_for(spans, *context.label_range), 1.0)
+    add(alias_hits_for(spans, *context.before_range), 1.0)
+    table = context.table
+    if table:
+        add(linker.table_alias_ids(table.row, whole=table.account), 1.0)
+        if not table.account:
+            add(linker.table_alias_ids(table.header), 1.0)
+            if table.value_columns <= 1:
+                add(linker.table_alias_ids(table.caption), 0.8)
     return hits
 
 

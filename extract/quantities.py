@@ -54,6 +54,7 @@ class Grammar:
     change_before: tuple[str, ...]
     units: dict[str, str]  # lemma key of a unit noun → catalogue unit as written
     max_unit_words: int
+    not_nouns: frozenset[str]
 
     @classmethod
     def load(cls) -> Grammar:
@@ -76,6 +77,7 @@ class Grammar:
             change_before=tuple(fold(w) for w in data["change_before"]),
             units=units,
             max_unit_words=max(len(key.split()) for key in units),
+            not_nouns=frozenset(fold(w) for w in data["not_nouns"]),
         )
 
 
@@ -94,6 +96,7 @@ class Quantity(BaseModel):
     unit: str | None = None
     unit_raw: str = ""
     unit_end: int | None = None
+    noun: str = ""  # the counted noun when it is no catalogue unit ("coordonnateurs")
     approx: bool = False
     role: Role = "value"
 
@@ -186,6 +189,16 @@ def match_unit(words: list[tuple[str, int, int]]) -> tuple[str | None, str, int 
     return None, words[0][0], None
 
 
+def counted_noun(words: list[tuple[str, int, int]]) -> str:
+    """The folded noun a unit-less number counts, or "" when the next word is no noun."""
+    if not words:
+        return ""
+    word = fold(words[0][0]).strip("'-")
+    if len(word) < 3 or not word.isalpha() or word in grammar().not_nouns:
+        return ""
+    return word
+
+
 def _before(text: str, position: int, chars: int = 30) -> str:
     line_start = text.rfind("\n", 0, position) + 1
     return fold(text[max(line_start, position - chars) : position])
@@ -259,6 +272,7 @@ def find_quantities(text: str) -> list[Quantity]:
         quantity = Quantity(
             value=value * multiplier, raw=raw, start=start, end=end, unit=unit,
             unit_raw=unit_raw, unit_end=unit_end, approx=_is_approx(text, start),
+            noun="" if unit or scaled else counted_noun(words),
         )
         if inside:
             quantity.role = inside
