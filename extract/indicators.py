@@ -14,6 +14,7 @@ The year, scope, hedge and provenance (page, offsets, line, method, confidence) 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -26,7 +27,7 @@ from .nlp import SPAN_KEY, alias_pipeline
 from .quantities import Quantity, find_quantities
 from .sections import Section, section_at, section_path
 
-_YEAR = re.compile(r"(?<![\d,.])(?:19[5-9]\d|20[0-4]\d)(?:\s?[/-]\s?((?:19|20)?\d{2}))?(?![\d,])")
+_YEAR = re.compile(r"(?<![\d,.])(?:19[5-9]\d|20[0-4]\d)(?:\s?[/-]\s?((?:19|20)?\d{2}))?(?!\d|,\d)")
 _CLAUSE_BREAK = re.compile(r"[;:.!?](?:\s|$)|\s[-–—]\s|,\s(?=[A-ZÉ])|\n\s*\n")
 _TARGET_SECTION = re.compile(r"perspective|objectifs? 20|projet", re.I)
 _SCOPE_PREFIX = re.compile(
@@ -39,6 +40,8 @@ FUZZY_WEIGHT = 1.2
 UNIT_WEIGHT = 1.0
 SPECIFIC_UNIT_WEIGHT = 1.5  # a unit only one indicator counts ("appels", "ETP", "nuitées")
 SECTION_WEIGHT = 1.0
+TITLE_ALIAS_WEIGHT = 0.6  # an alias in a section title, not next to the number
+TOPIC_LOOKBACK = 8  # earlier headings searched for a title alias when the section has none
 MIN_SCORE = 2.0
 
 
@@ -86,6 +89,7 @@ class Context:
     before_range: tuple[int, int] = (0, 0)
     table: Table | None = None
     sections: list[Section] = field(default_factory=list)
+    preceding: list[Section] = field(default_factory=list)  # earlier headings, nearest first
     year_hint: int | None = None
     scope: str = ""
 
@@ -128,8 +132,13 @@ def _starts_with_number(line: str) -> bool:
 
 
 def _clause_before(text: str, start: int, line_start: int) -> str:
+    """The clause before a number; for "Nombre de délibérations : 104" the label before the colon."""
     segment = text[line_start:start]
     breaks = list(_CLAUSE_BREAK.finditer(segment))
+    if breaks and not segment[breaks[-1].end():].strip(" *\t") and breaks[-1].group().startswith(":"):
+        label = segment[: breaks[-1].start()]
+        earlier = list(_CLAUSE_BREAK.finditer(label))
+        return segment[earlier[-1].end() if earlier else 0 :]
     return segment[breaks[-1].end():] if breaks else segment
 
 
@@ -195,37 +204,70 @@ def table_context(plain: str, quantity: Quantity) -> Table | None:
 def _year_value(match: re.Match[str]) -> int:
     text = match.group(0)
     second = match.group(1)
-    if second:  # "2022/2023" and "2022-23" are the later year
-        return int(second) if len(second) == 4 else int(text[:2] + second)
-    return int(text[:4])
+    first = int(text[:4])
+    if second:  # "2022/2023" and "2022-23" are the later year; "2022 / 36" is no pair
+        later = int(second) if len(second) == 4 else int(text[:2] + second)
+        return later if first < later <= first + 1 else first
+    return first
 
 
-def find_year(plain: str, quantity: Quantity, context: Context, report_year: int | None) -> int | None:
-    """The year a value refers to: a year in its clause, its table column, else the report's."""
+_YEAR_LEAD = re.compile(r"^\W*(?:en\s+|année\s+)?((?:19|20)\d{2})\s*[:,\-–]\s*$", re.I)
+_YEAR_HEADING = re.compile(r"^\W*(?:[^\d\n]{0,40}\s)?((?:19|20)\d{2})\s*:?\W*$")
+HEADING_LOOKBACK_LINES = 12
+
+
+def find_year(plain: str, quantity: Quantity, context: Context, report_year: int | None,
+              section_start: int = 0) -> int | None:
+    """The year a value refers to: its table column, a year in its clause, a year leading its
+    line ("2022 - 132 demandes", "En 2023 : 88"), a short year heading above a list ("Les
+    chiffres de 2022"), else the report's."""
     if context.year_hint:
         return context.year_hint
     line_start, line_end = _line_bounds(plain, quantity.start)
-    after = _clause_after(plain, quantity.end, line_end)
+    lead = _YEAR_LEAD.match(plain[line_start : quantity.start])
+    if lead:
+        return int(lead.group(1))
+    after = plain[slice(*context.label_range)]
+    after = after[: len(_clause_after(after, 0, len(after)))]
     match = _YEAR.search(after)
-    if not match and not after.strip(" *\t"):
+    if not match and re.fullmatch(r"[\s*]*(?:en|au|pour|sur)?\s*", after, re.I):
         # the clause continues on the next line ("48 EN\n2023)")
         _, next_end = _line_bounds(plain, line_end + 1)
         continuation = plain[line_end + 1 : next_end]
         head = re.match(r"^\s*(?:en\s+)?((?:19|20)\d{2})", continuation, re.I)
         match = _YEAR.search(head.group(1)) if head else None
-    if match and not re.search(r"\d", after[: match.start()].replace(quantity.unit_raw, "")):
+    between = re.sub(r"\d+\s*ans\b", "", after[: match.start()] if match else "")  # "21 ans en 2022"
+    if match and not re.search(r"\d", between.replace(quantity.unit_raw, "")):
         return _year_value(match)
-    before = _clause_before(plain, quantity.start, line_start)
+    before = plain[slice(*context.before_range)]
     years = list(_YEAR.finditer(before))
     if years and not re.search(r"\d", before[years[-1].end():]):
         return _year_value(years[-1])
     if years and re.search(r"\b(?:en|exercice|année)\s+$", before[: years[-1].start()], re.I):
         return _year_value(years[-1])
-    if not _YEAR.search(plain[line_start:line_end]) and context.label:
-        label_years = list(_YEAR.finditer(context.label))
-        if len(label_years) == 1 and not re.search(r"\d", context.label[: label_years[0].start()]):
-            return _year_value(label_years[0])
-    return report_year
+    heading = _year_heading_above(plain, line_start, section_start)
+    return heading or report_year
+
+
+def _year_heading_above(plain: str, line_start: int, section_start: int) -> int | None:
+    """The year of a short heading line above, within the section ("Les chiffres de 2022")."""
+    cursor = line_start
+    for _ in range(HEADING_LOOKBACK_LINES):
+        if cursor <= section_start:
+            return None
+        previous_start, _ = _line_bounds(plain, cursor - 1)
+        line = plain[previous_start : cursor - 1].strip()
+        cursor = previous_start
+        if not line or len(line.split()) > 5:
+            continue
+        if _TARGET_SECTION.search(line):
+            return None  # "Perspectives 2020" heads plans, not figures
+        heading = _YEAR_HEADING.match(line)
+        if heading and len(re.findall(r"\d+", line)) == 1:
+            return int(heading.group(1))
+        if not re.search(r"\d", line):
+            return None  # another heading ("Chiffres clés") starts a new block
+    return None
 
 
 def build_context(document: Document, plain: str, quantity: Quantity, sections: list[Section],
@@ -246,7 +288,8 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
     elif alone or unit_end > line_end:
         _, block_end = _block_after(plain, line_end + 1)
         label_range = (quantity.end, min(max(block_end, unit_end), next_start))
-        before_range = (quantity.start, quantity.start)
+        clause_before = "" if alone else _clause_before(plain, quantity.start, line_start)
+        before_range = (max(quantity.start - len(clause_before), previous_end), quantity.start)
     else:
         clause = _clause_after(plain, unit_end, line_end)
         label_range = (quantity.end, min(unit_end + len(clause), next_start))
@@ -263,10 +306,20 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
         before_range=before_range,
         table=table,
         sections=section_path(sections, section),
+        preceding=_preceding_sections(sections, section),
         year_hint=table.header_year if table else None,
     )
     context.scope = find_scope(plain, quantity, table.row if table else "")
     return context
+
+
+def _preceding_sections(sections: list[Section], section: Section | None) -> list[Section]:
+    """The headings before `section`, nearest first: plain-text reports often lose the levels
+    that make "LES TRANSPORTS" a part of "LES DÉPENSES EN SECOURS"."""
+    if section is None:
+        return []
+    index = next(i for i, candidate in enumerate(sections) if candidate is section)
+    return sections[max(0, index - TOPIC_LOOKBACK) : index][::-1]
 
 
 def find_scope(plain: str, quantity: Quantity, table_label: str) -> str:
@@ -310,6 +363,7 @@ class Linker:
         self.unit_keys = {
             entry.id: {lemma_key(unit) for unit in entry.units} for entry in self.catalogue.indicators
         }
+        self._title_cache: dict[str, set[str]] = {}
         self.unit_owners: dict[str, int] = {}
         for keys in self.unit_keys.values():
             for key in keys:
@@ -368,10 +422,19 @@ class Linker:
                        for pattern in patterns)}
 
     def link(self, quantity: Quantity, context: Context, alias_hits: dict[str, float]):
-        """Return (indicator, score, method) for the best catalogue indicator, or None."""
+        """Return (indicator, score, method) for the best catalogue indicator, or None.
+
+        Evidence: an alias near the number (or a near miss by rapidfuzz), an alias in a title of
+        the sections it sits in ("LES DÉPENSES EN SECOURS"), the unit, the section's service.
+        """
         best = None
         label_key = lemma_key(context.text)
         titles = [fold(section.title) for section in context.sections]
+        titled = set().union(*(self.title_alias_ids(s.title) for s in context.sections))
+        for earlier in context.preceding:
+            if titled:
+                break
+            titled = self.title_alias_ids(earlier.title)
         for entry in self.catalogue.indicators:
             unit = self.unit_fits(entry, quantity)
             if unit is False:
@@ -387,9 +450,11 @@ class Linker:
             if entry.named and not alias:
                 continue
             section = self.section_score(entry, titles)
-            score = ALIAS_WEIGHT * alias + self.unit_weight(quantity, bool(unit)) + SECTION_WEIGHT * section
-            if not alias and not (unit and section):
+            in_title = TITLE_ALIAS_WEIGHT if entry.id in titled else 0.0
+            if not alias and not (unit and (section or in_title)):
                 continue
+            score = (ALIAS_WEIGHT * max(alias, in_title) + self.unit_weight(quantity, bool(unit))
+                     + SECTION_WEIGHT * section)
             if not method:
                 method = "section_context"
             if context.table and alias:
@@ -399,6 +464,11 @@ class Linker:
         if best and best[1] >= MIN_SCORE:
             return best
         return None
+
+    def title_alias_ids(self, title: str) -> set[str]:
+        if title not in self._title_cache:
+            self._title_cache[title] = self.table_alias_ids(title)
+        return self._title_cache[title]
 
 
 def alias_hits_for(spans, start: int, end: int) -> dict[str, float]:
@@ -419,7 +489,12 @@ def extract_indicators(document: Document, sections: list[Section], *,
     seen: set[tuple] = set()
     section_index = {id(section): index for index, section in enumerate(sections)}
     quantities = [q for q in find_quantities(plain) if q.role == "value"]
+    heading_starts = sorted(section.start for section in sections)
     for index, quantity in enumerate(quantities):
+        if quantity.unit_end and _heading_between(heading_starts, quantity.end, quantity.unit_end):
+            # "2023 - 19" then the heading "SECOURS": the next line is no label of the number
+            quantity = quantity.model_copy(update={"unit": None, "unit_raw": "", "unit_end": None})
+            quantities[index] = quantity
         previous_end = quantities[index - 1].end if index else 0
         next_start = quantities[index + 1].start if index + 1 < len(quantities) else len(plain)
         context = build_context(document, plain, quantity, sections, previous_end, next_start)
@@ -427,9 +502,15 @@ def extract_indicators(document: Document, sections: list[Section], *,
             continue  # targets and perspectives are not activity (gold-format.md)
         hits = _context_hits(quantity, context, spans, linker)
         linked = linker.link(quantity, context, hits)
-        year = find_year(plain, quantity, context, report_year)
-        line_start, line_end = _line_bounds(document.text, quantity.start)
+        if linked is None and values and index and _continues_list(plain, quantities[index - 1], quantity):
+            previous = values[-1]
+            if previous.indicator and previous.start == quantities[index - 1].start:
+                entry = catalogue.by_id[previous.indicator]
+                linked = (entry, 2.0, "ellipsis")
         innermost = context.sections[-1] if context.sections else None
+        year = find_year(plain, quantity, context, report_year,
+                         section_start=innermost.start if innermost else 0)
+        line_start, line_end = _line_bounds(document.text, quantity.start)
         value = IndicatorValue(
             indicator=linked[0].id if linked else None,
             label=linked[0].label if linked else (quantity.unit_raw + " " + context.label)[:120],
@@ -455,6 +536,23 @@ def extract_indicators(document: Document, sections: list[Section], *,
         seen.add(key)
         values.append(value)
     return values
+
+
+_LIST_GAP = re.compile(r"^[^.;!?\n]{0,50}?(?:,|\bet\b|\bdont\b|/|\bpuis\b)[^.;!?]{0,12}$", re.S)
+
+
+def _heading_between(heading_starts: list[int], start: int, end: int) -> bool:
+    position = bisect.bisect_right(heading_starts, start)
+    return position < len(heading_starts) and heading_starts[position] < end
+
+
+def _continues_list(plain: str, previous: Quantity, quantity: Quantity) -> bool:
+    """True when `quantity` has no noun of its own and follows `previous` in the same list:
+    "43 dossiers en 2022, 48 en 2023", "754 bénéficiaires (+ 8 %) dont 653 ... et 101"."""
+    if quantity.unit or quantity.noun or previous.unit is None:
+        return False
+    gap = re.sub(r"\([^()]*\)", "", plain[previous.unit_end or previous.end : quantity.start])
+    return bool(_LIST_GAP.match(gap))
 
 
 def _context_hits(quantity: Quantity, context: Context, spans, linker: Linker) -> dict[str, float]:

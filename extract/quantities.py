@@ -55,6 +55,7 @@ class Grammar:
     units: dict[str, str]  # lemma key of a unit noun → catalogue unit as written
     max_unit_words: int
     not_nouns: frozenset[str]
+    leading_adjectives: frozenset[str]
 
     @classmethod
     def load(cls) -> Grammar:
@@ -78,6 +79,7 @@ class Grammar:
             units=units,
             max_unit_words=max(len(key.split()) for key in units),
             not_nouns=frozenset(fold(w) for w in data["not_nouns"]),
+            leading_adjectives=frozenset(fold(w) for w in data["leading_adjectives"]),
         )
 
 
@@ -169,6 +171,10 @@ def _words_after(text: str, position: int, limit: int = 6) -> list[tuple[str, in
 def match_unit(words: list[tuple[str, int, int]]) -> tuple[str | None, str, int | None]:
     """Given the words after a number, return (catalogue unit, noun as written, end offset)."""
     g = grammar()
+    if len(words) > 1 and fold(words[0][0]) in g.leading_adjectives:
+        unit, unit_raw, unit_end = match_unit(words[1:])
+        if unit:  # "23 nouveaux dossiers"
+            return unit, unit_raw, unit_end
     if not words:
         return None, "", None
     first = fold(words[0][0])
@@ -191,9 +197,12 @@ def match_unit(words: list[tuple[str, int, int]]) -> tuple[str | None, str, int 
 
 def counted_noun(words: list[tuple[str, int, int]]) -> str:
     """The folded noun a unit-less number counts, or "" when the next word is no noun."""
-    if not words:
+    folded = [fold(w).strip("'-") for w, _, _ in words]
+    while folded and folded[0] in grammar().leading_adjectives:
+        folded.pop(0)  # "329 nouvelles admissions"
+    if not folded:
         return ""
-    word = fold(words[0][0]).strip("'-")
+    word = folded[0]
     if len(word) < 3 or not word.isalpha() or word in grammar().not_nouns:
         return ""
     return word
@@ -241,9 +250,16 @@ def _is_approx(text: str, start: int) -> bool:
 
 def _masked_spans(text: str) -> list[tuple[int, int, Role]]:
     spans: list[tuple[int, int, Role]] = []
-    for pattern, role in ((_PHONE, "phone"), (_TIME, "date"), (_YEAR_PAIR, "year")):
+    for pattern, role in ((_PHONE, "phone"), (_TIME, "date")):
         spans.extend((m.start(), m.end(), role) for m in pattern.finditer(text))
+    spans.extend((m.start(), m.end(), "year") for m in _YEAR_PAIR.finditer(text) if _consecutive(m.group()))
     return spans
+
+
+def _consecutive(pair: str) -> bool:
+    """"2022/2023", "2022-23" are a season; "2022 / 14 893,40 €" is a year then an amount."""
+    first, second = re.findall(r"\d+", pair)[:2]
+    return int(second[-2:]) == (int(first) + 1) % 100 or int(second[-2:]) == int(first) % 100
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -269,6 +285,8 @@ def find_quantities(text: str) -> list[Quantity]:
         if scaled and scaled.group(1).endswith("€"):
             words = [("€", end, unit_from)] + words
         unit, unit_raw, unit_end = match_unit(words)
+        if unit_end and re.fullmatch(r"(?:19|20)\d{2}", raw) and "\n" in text[end:unit_end]:
+            unit, unit_raw, unit_end = None, "", None  # a year ending its line, not "2023 attestations"
         quantity = Quantity(
             value=value * multiplier, raw=raw, start=start, end=end, unit=unit,
             unit_raw=unit_raw, unit_end=unit_end, approx=_is_approx(text, start),
