@@ -28,7 +28,7 @@ from .quantities import Quantity, find_quantities
 from .sections import Section, section_at, section_path
 
 _YEAR = re.compile(r"(?<![\d,.])(?:19[5-9]\d|20[0-4]\d)(?:\s?[/-]\s?((?:19|20)?\d{2}))?(?!\d|,\d)")
-_CLAUSE_BREAK = re.compile(r"[;:.!?](?:\s|$)|\s[-–—]\s|,\s(?=[A-ZÉ])|\n\s*\n")
+_CLAUSE_BREAK = re.compile(r"[;:.!?](?:\s|$)|\s[-–—]\s|,\s(?=[A-ZÉ]|dont\b)|\n\s*\n")
 _TARGET_SECTION = re.compile(r"perspective|objectifs? 20|projet", re.I)
 _SCOPE_PREFIX = re.compile(
     r"^\s*(?:sur|pour|à|au|aux|dont|de la|du|le|la|les)\s+(?P<scope>[A-ZÉ][\w'’ -]{1,40})"
@@ -41,7 +41,8 @@ UNIT_WEIGHT = 1.0
 SPECIFIC_UNIT_WEIGHT = 1.5  # a unit only one indicator counts ("appels", "ETP", "nuitées")
 SECTION_WEIGHT = 1.0
 TITLE_ALIAS_WEIGHT = 0.6  # an alias in a section title, not next to the number
-TOPIC_LOOKBACK = 8  # earlier headings searched for a title alias when the section has none
+TOPIC_LOOKBACK = 8
+LONGER_ALIAS_BONUS = 0.02  # per extra token of the matched alias  # earlier headings searched for a title alias when the section has none
 MIN_SCORE = 2.0
 
 
@@ -214,10 +215,11 @@ def _year_value(match: re.Match[str]) -> int:
 _YEAR_LEAD = re.compile(r"^\W*(?:en\s+|année\s+)?((?:19|20)\d{2})\s*[:,\-–]\s*$", re.I)
 _YEAR_HEADING = re.compile(r"^\W*(?:[^\d\n]{0,40}\s)?((?:19|20)\d{2})\s*:?\W*$")
 HEADING_LOOKBACK_LINES = 12
+_NARRATIVE_YEAR = re.compile(r"\ben\s+((?:19|20)\d{2})\b", re.I)
 
 
 def find_year(plain: str, quantity: Quantity, context: Context, report_year: int | None,
-              section_start: int = 0) -> int | None:
+              section_start: int = 0, narrative: bool = False) -> int | None:
     """The year a value refers to: its table column, a year in its clause, a year leading its
     line ("2022 - 132 demandes", "En 2023 : 88"), a short year heading above a list ("Les
     chiffres de 2022"), else the report's."""
@@ -245,6 +247,10 @@ def find_year(plain: str, quantity: Quantity, context: Context, report_year: int
         return _year_value(years[-1])
     if years and re.search(r"\b(?:en|exercice|année)\s+$", before[: years[-1].start()], re.I):
         return _year_value(years[-1])
+    if narrative:
+        told = list(_NARRATIVE_YEAR.finditer(plain[line_start : quantity.start]))
+        if told:
+            return int(told[-1].group(1))
     heading = _year_heading_above(plain, line_start, section_start)
     return heading or report_year
 
@@ -473,13 +479,23 @@ class Linker:
 
 def alias_hits_for(spans, start: int, end: int) -> dict[str, float]:
     """Indicator ids whose aliases are matched between `start` and `end`."""
-    return {span.label_: 1.0 for span in spans if span.start_char >= start and span.end_char <= end}
+    hits: dict[str, float] = {}
+    for span in spans:
+        if span.start_char >= start and span.end_char <= end:
+            # the longer alias wins a tie: "provient de la communauté de communes" over "provient"
+            weight = 1.0 + LONGER_ALIAS_BONUS * (len(span) - 1)
+            hits[span.label_] = max(hits.get(span.label_, 0.0), weight)
+    return hits
 
 
 def extract_indicators(document: Document, sections: list[Section], *,
                        report_year: int | None, catalogue: Catalogue | None = None,
-                       ) -> list[IndicatorValue]:
-    """Return every value of `document`: catalogue indicators and uncatalogued quantities."""
+                       narrative: bool = False) -> list[IndicatorValue]:
+    """Return every value of `document`: catalogue indicators and uncatalogued quantities.
+
+    `narrative` (an article, not a report): a value without a year of its own takes the year
+    the paragraph last named ("constituée en 2001 ... A l'époque, ... 17 agents").
+    """
     catalogue = catalogue or default_catalogue()
     linker = Linker(catalogue)
     plain = document.plain
@@ -509,7 +525,7 @@ def extract_indicators(document: Document, sections: list[Section], *,
                 linked = (entry, 2.0, "ellipsis")
         innermost = context.sections[-1] if context.sections else None
         year = find_year(plain, quantity, context, report_year,
-                         section_start=innermost.start if innermost else 0)
+                         section_start=innermost.start if innermost else 0, narrative=narrative)
         line_start, line_end = _line_bounds(document.text, quantity.start)
         value = IndicatorValue(
             indicator=linked[0].id if linked else None,
@@ -566,7 +582,8 @@ def _context_hits(quantity: Quantity, context: Context, spans, linker: Linker) -
 
     def add(found: dict[str, float] | set[str], weight: float) -> None:
         for key in found:
-            hits[key] = max(hits.get(key, 0.0), weight)
+            strength = weight * (found[key] if isinstance(found, dict) else 1.0)
+            hits[key] = max(hits.get(key, 0.0), strength)
 
     add(alias_hits_for(spans, *context.label_range), 1.0)
     add(alias_hits_for(spans, *context.before_range), 1.0)

@@ -65,6 +65,23 @@ def guess_report_year(document: Document) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
+_FULL_DATE = re.compile(
+    r"\b\d{1,2}(?:er)?\s+(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
+    r"novembre|décembre)\s+(?:19|20)\d{2}", re.I)
+ARTICLE_PARAGRAPH_CHARS = 200
+
+
+def guess_article_year(document: Document) -> int | None:
+    """The year an article's figures are for: the latest year its body paragraphs name, other
+    than in full dates (the publication date, events). Navigation teasers are indented lines."""
+    years = []
+    for line in document.text.splitlines():
+        if len(line) < ARTICLE_PARAGRAPH_CHARS or line[:1].isspace():
+            continue
+        years += [int(y) for y in _YEAR.findall(_FULL_DATE.sub(" ", line))]
+    return max(years) if years else None
+
+
 def guess_organisation(text: str, kind: Kind) -> tuple[str, str]:
     """The organisation most often named, and its commune."""
     names: Counter[tuple[str, str]] = Counter()
@@ -98,10 +115,14 @@ def guess_metadata(document: Document) -> Metadata:
     """Return the metadata of `document` as the gold `metadata` object has it."""
     kind = guess_kind(document.text)
     organisation, commune = guess_organisation(document.text, kind)
+    doc_type = guess_doc_type(document)
+    report_year = guess_report_year(document)
+    if doc_type == "article":
+        report_year = guess_article_year(document) or report_year
     return Metadata(
         organisation=organisation,
         kind=kind,
         commune=commune,
-        report_year=guess_report_year(document),
-        doc_type=guess_doc_type(document),
+        report_year=report_year,
+        doc_type=doc_type,
     )

@@ -55,7 +55,8 @@ def process(document: Document, *, catalogue: Catalogue | None = None) -> Extrac
     metadata = guess_metadata(document)
     sections = find_sections(document)
     indicators = extract_indicators(
-        document, sections, report_year=metadata.report_year, catalogue=catalogue
+        document, sections, report_year=metadata.report_year, catalogue=catalogue,
+        narrative=metadata.doc_type == "article",
     )
     return Extraction(document=document, metadata=metadata, sections=sections,
                       indicators=indicators)
