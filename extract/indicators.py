@@ -42,6 +42,7 @@ SPECIFIC_UNIT_WEIGHT = 1.5  # a unit only one indicator counts ("appels", "ETP",
 SECTION_WEIGHT = 1.0
 TITLE_ALIAS_WEIGHT = 0.6  # an alias in a section title, not next to the number
 TOPIC_LOOKBACK = 8
+DISTINCT_VALUE = 1000  # from this size a repeated value is taken as the same fact
 LONGER_ALIAS_BONUS = 0.02  # per extra token of the matched alias  # earlier headings searched for a title alias when the section has none
 MIN_SCORE = 2.0
 
@@ -175,7 +176,8 @@ def table_context(plain: str, quantity: Quantity) -> Table | None:
         previous = plain[previous_start:cursor]
         if "\t" in previous:
             cells_above = previous.split("\t")
-            numeric = sum(bool(re.search(r"\d{2}", c)) for c in cells_above[1:])
+            # a header row names columns: words and years ("Résultats / exercice 2019"), no amounts
+            numeric = sum(bool(re.search(r"\d{2}", _YEAR.sub("", c))) for c in cells_above[1:])
             years = [_YEAR.fullmatch(c.strip()) for c in cells_above]
             if any(years) or numeric == 0:
                 if column < len(cells_above):
@@ -381,6 +383,11 @@ class Linker:
             entry.id: [fold(word) for word in entry.section_words]
             for entry in self.catalogue.indicators
         }
+        self.clause_section_patterns = {
+            entry.id: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
+            for entry in self.catalogue.indicators
+            if (words := [fold(word) for word in entry.section_words])
+        }
         self.alias_patterns = {
             entry_id: [re.compile(rf"(?<!\w){re.escape(key)}(?!\w)") for key in keys]
             for entry_id, keys in self.alias_keys.items()
@@ -436,6 +443,7 @@ class Linker:
         best = None
         label_key = lemma_key(context.text)
         titles = [fold(section.title) for section in context.sections]
+        clause_key = fold(f"{context.before} {context.label}")
         titled = set().union(*(self.title_alias_ids(s.title) for s in context.sections))
         for earlier in context.preceding:
             if titled:
@@ -448,14 +456,18 @@ class Linker:
             alias = alias_hits.get(entry.id, 0.0)
             method = "lemma_match" if alias else ""
             if not alias:
+                # the alias must be the needle: "principal" alone is no near miss of "budget principal"
                 fuzzy = max((fuzz.partial_ratio(key, label_key) for key in self.alias_keys[entry.id]
-                             if len(key) > 5), default=0)
+                             if 5 < len(key) <= len(label_key)), default=0)
                 if fuzzy >= 90:
                     alias = 0.6
                     method = "fuzzy"
-            if entry.named and not alias:
+            if entry.named and method != "lemma_match":
                 continue
             section = self.section_score(entry, titles)
+            clause_pattern = self.clause_section_patterns.get(entry.id)
+            if clause_pattern and clause_pattern.search(clause_key):
+                section = 1.0  # the clause names the service: "les 3 LAEP ont accueilli 39 enfants"
             in_title = TITLE_ALIAS_WEIGHT if entry.id in titled else 0.0
             if not alias and not (unit and (section or in_title)):
                 continue
@@ -546,7 +558,11 @@ def extract_indicators(document: Document, sections: list[Section], *,
             method=linked[2] if linked else "uncatalogued",
             confidence=round(min(1.0, linked[1] / 4.0), 2) if linked else 0.0,
         )
-        key = (value.indicator, value.year, value.scope, round(value.value, 2))
+        # One instance per (indicator, year, scope, value), at its first occurrence; a large
+        # number or an amount repeated under another label is the same fact, not a new scope.
+        distinctive = value.value >= DISTINCT_VALUE or value.unit == "EUR"
+        key = (value.indicator, value.year, "" if distinctive else value.scope,
+               round(value.value) if value.value >= DISTINCT_VALUE else round(value.value, 2))
         if value.indicator and key in seen:
             continue
         seen.add(key)
