@@ -441,7 +441,7 @@ class Linker:
         the sections it sits in ("LES DÉPENSES EN SECOURS"), the unit, the section's service.
         """
         best = None
-        label_key = lemma_key(context.text)
+        label_key = lemma_key(f"{context.label} {context.before}")  # table labels match exactly
         titles = [fold(section.title) for section in context.sections]
         clause_key = fold(f"{context.before} {context.label}")
         titled = set().union(*(self.title_alias_ids(s.title) for s in context.sections))
@@ -482,6 +482,13 @@ class Linker:
         if best and best[1] >= MIN_SCORE:
             return best
         return None
+
+    def row_entity_ids(self, row: str) -> set[str]:
+        """Ids whose unit a table row label names as the thing the row is about ("Accueil de
+        loisirs de Badens": one structure, so its cells count something else)."""
+        key = lemma_key(row)
+        return {entry_id for entry_id, units in self.unit_keys.items()
+                if any(key.startswith(unit + " ") for unit in units)}
 
     def title_alias_ids(self, title: str) -> set[str]:
         if title not in self._title_cache:
@@ -605,7 +612,8 @@ def _context_hits(quantity: Quantity, context: Context, spans, linker: Linker) -
     add(alias_hits_for(spans, *context.before_range), 1.0)
     table = context.table
     if table:
-        add(linker.table_alias_ids(table.row, whole=table.account), 1.0)
+        row_ids = linker.table_alias_ids(table.row, whole=table.account)
+        add(row_ids - linker.row_entity_ids(table.row), 1.0)
         if not table.account:
             add(linker.table_alias_ids(table.header), 1.0)
             if table.value_columns <= 1:
