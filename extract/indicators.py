@@ -36,10 +36,11 @@ _SCOPE_PREFIX = re.compile(
 AMOUNT_KINDS = {"amount", "average"}
 UNIT_BY_KIND = {"amount": {"EUR"}, "average": {"EUR"}, "rate": {"%"}}
 ALIAS_WEIGHT = 2.0
-FUZZY_WEIGHT = 1.2
+FUZZY_STRENGTH = 0.45  # a near miss of an alias: never enough alone, nor with the unit alone
 UNIT_WEIGHT = 1.0
 SPECIFIC_UNIT_WEIGHT = 1.5  # a unit only one indicator counts ("appels", "ETP", "nuitées")
 SECTION_WEIGHT = 1.0
+CLAUSE_SECTION = 1.2  # the number's own clause names a service: stronger than the section's title
 TITLE_ALIAS_WEIGHT = 0.6  # an alias in a section title, not next to the number
 TOPIC_LOOKBACK = 8
 DISTINCT_VALUE = 1000  # from this size a repeated value is taken as the same fact
@@ -460,14 +461,14 @@ class Linker:
                 fuzzy = max((fuzz.partial_ratio(key, label_key) for key in self.alias_keys[entry.id]
                              if 5 < len(key) <= len(label_key)), default=0)
                 if fuzzy >= 90:
-                    alias = 0.6
+                    alias = FUZZY_STRENGTH
                     method = "fuzzy"
             if entry.named and method != "lemma_match":
                 continue
             section = self.section_score(entry, titles)
             clause_pattern = self.clause_section_patterns.get(entry.id)
             if clause_pattern and clause_pattern.search(clause_key):
-                section = 1.0  # the clause names the service: "les 3 LAEP ont accueilli 39 enfants"
+                section = CLAUSE_SECTION  # "les 3 LAEP ont accueilli 39 enfants"
             in_title = TITLE_ALIAS_WEIGHT if entry.id in titled else 0.0
             if not alias and not (unit and (section or in_title)):
                 continue

@@ -178,6 +178,8 @@ def match_unit(words: list[tuple[str, int, int]]) -> tuple[str | None, str, int 
     if not words:
         return None, "", None
     first = fold(words[0][0])
+    if first == "nombre" and len(words) > 1:  # "86 612 nombre d'heures d'accueil"
+        return match_unit(words[1:])
     if first in g.unit_synonyms and len(first) <= 3 or first in ("€", "%"):
         return g.unit_synonyms.get(first, first), words[0][0], words[0][2]
     for size in range(min(g.max_unit_words, len(words)), 0, -1):
