@@ -387,7 +387,7 @@ class Linker:
         self.clause_section_patterns = {
             entry.id: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
             for entry in self.catalogue.indicators
-            if (words := [fold(word) for word in entry.section_words])
+            if (words := [lemma_key(word) for word in entry.section_words])
         }
         self.alias_patterns = {
             entry_id: [re.compile(rf"(?<!\w){re.escape(key)}(?!\w)") for key in keys]
@@ -444,7 +444,7 @@ class Linker:
         best = None
         label_key = lemma_key(f"{context.label} {context.before}")  # table labels match exactly
         titles = [fold(section.title) for section in context.sections]
-        clause_key = fold(f"{context.before} {context.label}")
+        clause_key = lemma_key(f"{context.before} {context.label}")
         titled = set().union(*(self.title_alias_ids(s.title) for s in context.sections))
         for earlier in context.preceding:
             if titled:
