@@ -57,6 +57,7 @@ class Indicator(BaseModel):
     domain: str = ""
     section_words: list[str] = Field(default_factory=list)
     named: bool = False  # linked only when an alias is near the number, never by unit and section
+    min_value: float | None = None  # smaller values are not this indicator
 
     @property
     def prefix(self) -> str:

@@ -452,7 +452,7 @@ class Linker:
             titled = self.title_alias_ids(earlier.title)
         for entry in self.catalogue.indicators:
             unit = self.unit_fits(entry, quantity)
-            if unit is False:
+            if unit is False or entry.min_value is not None and quantity.value < entry.min_value:
                 continue
             alias = alias_hits.get(entry.id, 0.0)
             method = "lemma_match" if alias else ""
@@ -569,7 +569,9 @@ def extract_indicators(document: Document, sections: list[Section], *,
         # One instance per (indicator, year, scope, value), at its first occurrence; a large
         # number or an amount repeated under another label is the same fact, not a new scope.
         distinctive = value.value >= DISTINCT_VALUE or value.unit == "EUR"
-        key = (value.indicator, value.year, "" if distinctive else value.scope,
+        # a small count without a scope of its own is scoped by its section ("2 agents" of the
+        # SSIAD and "2 agents" of the ALAE are two facts)
+        key = (value.indicator, value.year, "" if distinctive else value.scope or value.section,
                round(value.value) if value.value >= DISTINCT_VALUE else round(value.value, 2))
         if value.indicator and key in seen:
             continue
