@@ -33,7 +33,6 @@ _TARGET_SECTION = re.compile(r"perspective|objectifs? 20|projet", re.I)
 _SCOPE_PREFIX = re.compile(
     r"^\s*(?:sur|pour|à|au|aux|dont|de la|du|le|la|les)\s+(?P<scope>[A-ZÉ][\w'’ -]{1,40})"
 )
-AMOUNT_KINDS = {"amount", "average"}
 UNIT_BY_KIND = {"amount": {"EUR"}, "average": {"EUR"}, "rate": {"%"}}
 ALIAS_WEIGHT = 2.0
 FUZZY_STRENGTH = 0.45  # a near miss of an alias: never enough alone, nor with the unit alone
@@ -42,9 +41,9 @@ SPECIFIC_UNIT_WEIGHT = 1.5  # a unit only one indicator counts ("appels", "ETP",
 SECTION_WEIGHT = 1.0
 CLAUSE_SECTION = 1.2  # the number's own clause names a service: stronger than the section's title
 TITLE_ALIAS_WEIGHT = 0.6  # an alias in a section title, not next to the number
-TOPIC_LOOKBACK = 8
+TOPIC_LOOKBACK = 8  # earlier headings searched for a title alias when the section has none
 DISTINCT_VALUE = 1000  # from this size a repeated value is taken as the same fact
-LONGER_ALIAS_BONUS = 0.02  # per extra token of the matched alias  # earlier headings searched for a title alias when the section has none
+LONGER_ALIAS_BONUS = 0.02  # per extra token of the matched alias
 MIN_SCORE = 2.0
 
 
@@ -523,6 +522,7 @@ def extract_indicators(document: Document, sections: list[Section], *,
     spans = sorted(doc.spans[SPAN_KEY], key=lambda s: s.start_char)
     values: list[IndicatorValue] = []
     seen: set[tuple] = set()
+    seen_unscoped: set[tuple] = set()
     section_index = {id(section): index for index, section in enumerate(sections)}
     quantities = [q for q in find_quantities(plain) if q.role == "value"]
     heading_starts = sorted(section.start for section in sections)
@@ -576,6 +576,11 @@ def extract_indicators(document: Document, sections: list[Section], *,
         if value.indicator and key in seen:
             continue
         seen.add(key)
+        if value.indicator and not distinctive and not value.scope:
+            unscoped = (value.indicator, value.year, round(value.value, 2))
+            if unscoped in seen_unscoped:
+                value.scope = value.section  # the second "2 agents" is told apart by its section
+            seen_unscoped.add(unscoped)
         values.append(value)
     return values
 

@@ -42,6 +42,8 @@ def test_values_are_normalised_as_gold_format_says(text, expected):
     ("(+8,08 %)", "change"),
     ("31 de plus qu'en 2018", "change"),
     ("2022/2023", "year"),
+    ("enfants (3-11 ans)", "age"),
+    ("de 3 à 12 ans", "age"),
 ])
 def test_numbers_that_are_never_values(text, role):
     assert values(text)[0][2] == role
@@ -71,3 +73,21 @@ def test_decimal_comma(units, cents):
 @given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=999))
 def test_point_before_three_digits_groups_thousands(thousands, units):
     assert parse_number(f"{thousands}.{units:03d}") == thousands * 1000 + units
+
+
+def test_only_consecutive_years_make_a_season():
+    # "2022 / 14 893,40 €" is a year then an amount, "2022 - 2023" a season
+    found = values("¤ 9 234,30€ en 2022 / 14 893,40€ en 2023")
+    assert [value for value, _, role, _ in found if role == "value"] == [9234.3, 14893.4]
+    assert values("2022 - 2023")[0][2] == "year"
+
+
+def test_counted_noun_and_units_after_adjectives():
+    from extract.quantities import find_quantities
+
+    coordinators, = find_quantities("6 coordonnateurs de secteur")
+    assert coordinators.unit is None and coordinators.noun == "coordonnateurs"
+    files, = find_quantities("23 nouveaux dossiers")
+    assert files.unit == "dossiers"
+    hours, = find_quantities("86 612 nombre d'heures d'accueil")
+    assert hours.unit == "heures"
