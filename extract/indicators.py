@@ -371,7 +371,7 @@ class Linker:
         self.unit_keys = {
             entry.id: {lemma_key(unit) for unit in entry.units} for entry in self.catalogue.indicators
         }
-        self._title_cache: dict[str, set[str]] = {}
+        self._label_cache: dict[tuple[str, bool], set[str]] = {}
         self.unit_owners: dict[str, int] = {}
         for keys in self.unit_keys.values():
             for key in keys:
@@ -393,8 +393,9 @@ class Linker:
             for entry_id, keys in self.alias_keys.items()
         }
 
-    def unit_fits(self, entry: Indicator, quantity: Quantity) -> bool | None:
-        """True when the number's unit is one of the indicator's; None when it has no unit."""
+    def unit_fits(self, entry: Indicator, quantity: Quantity, unit_key: str) -> bool | None:
+        """True when the number's unit (`unit_key`: its lemma key) is one of the indicator's;
+        None when it has no unit."""
         if quantity.unit is None:
             if entry.kind in UNIT_BY_KIND:
                 return False
@@ -405,13 +406,11 @@ class Linker:
             return quantity.unit in UNIT_BY_KIND[entry.kind]
         if quantity.unit in ("EUR", "%"):
             return False
-        return lemma_key(quantity.unit) in self.unit_keys[entry.id]
+        return unit_key in self.unit_keys[entry.id]
 
-    def unit_weight(self, quantity: Quantity, fits: bool) -> float:
-        if not fits:
-            return 0.0
-        owners = self.unit_owners.get(lemma_key(quantity.unit or ""), 0)
-        return SPECIFIC_UNIT_WEIGHT if owners == 1 else UNIT_WEIGHT
+    def unit_weight(self, unit_key: str) -> float:
+        """The weight of a fitting unit: more for a unit only one indicator counts."""
+        return SPECIFIC_UNIT_WEIGHT if self.unit_owners.get(unit_key, 0) == 1 else UNIT_WEIGHT
 
     def section_score(self, entry: Indicator, titles: list[str]) -> float:
         """1 when the innermost section's folded title names the indicator's service, 0.7 for an
@@ -421,18 +420,21 @@ class Linker:
                 return 1.0 if depth == 0 else 0.7
         return 0.0
 
-    def table_alias_ids(self, table_text: str, whole: bool = False) -> set[str]:
-        """Indicator ids whose aliases appear in a table's row label, header or caption; with
-        `whole`, only an alias that is most of the label ("Charges de personnel", not the
-        "Charges" of "Charges à caractère général")."""
-        key = lemma_key(table_text)
-        if not key:
-            return set()
-        words = len(key.split())
-        return {entry_id for entry_id, patterns in self.alias_patterns.items()
+    def label_alias_ids(self, label: str, whole: bool = False) -> set[str]:
+        """Indicator ids whose aliases appear in a short label (section title, table row label,
+        header or caption); with `whole`, only an alias that is most of the label ("Charges de
+        personnel", not the "Charges" of "Charges à caractère général"). Cached: every cell of
+        a row and every number of a section asks again."""
+        if (label, whole) not in self._label_cache:
+            key = lemma_key(label)
+            words = len(key.split())
+            self._label_cache[label, whole] = {
+                entry_id for entry_id, patterns in self.alias_patterns.items()
                 if any((found := pattern.search(key)) and
                        (not whole or 2 * len(found.group().split()) >= words)
-                       for pattern in patterns)}
+                       for pattern in patterns)
+            }
+        return self._label_cache[label, whole]
 
     def link(self, quantity: Quantity, context: Context, alias_hits: dict[str, float]):
         """Return (indicator, score, method) for the best catalogue indicator, or None.
@@ -444,13 +446,14 @@ class Linker:
         label_key = lemma_key(f"{context.label} {context.before}")  # table labels match exactly
         titles = [fold(section.title) for section in context.sections]
         clause_key = lemma_key(f"{context.before} {context.label}")
-        titled = set().union(*(self.title_alias_ids(s.title) for s in context.sections))
+        titled = set().union(*(self.label_alias_ids(s.title) for s in context.sections))
         for earlier in context.preceding:
             if titled:
                 break
-            titled = self.title_alias_ids(earlier.title)
+            titled = self.label_alias_ids(earlier.title)
+        unit_key = lemma_key(quantity.unit or "")
         for entry in self.catalogue.indicators:
-            unit = self.unit_fits(entry, quantity)
+            unit = self.unit_fits(entry, quantity, unit_key)
             if unit is False or entry.min_value is not None and quantity.value < entry.min_value:
                 continue
             alias = alias_hits.get(entry.id, 0.0)
@@ -471,7 +474,7 @@ class Linker:
             in_title = TITLE_ALIAS_WEIGHT if entry.id in titled else 0.0
             if not alias and not (unit and (section or in_title)):
                 continue
-            score = (ALIAS_WEIGHT * max(alias, in_title) + self.unit_weight(quantity, bool(unit))
+            score = (ALIAS_WEIGHT * max(alias, in_title) + (self.unit_weight(unit_key) if unit else 0.0)
                      + SECTION_WEIGHT * section)
             if not method:
                 method = "section_context"
@@ -490,20 +493,31 @@ class Linker:
         return {entry_id for entry_id, units in self.unit_keys.items()
                 if any(key.startswith(unit + " ") for unit in units)}
 
-    def title_alias_ids(self, title: str) -> set[str]:
-        if title not in self._title_cache:
-            self._title_cache[title] = self.table_alias_ids(title)
-        return self._title_cache[title]
+
+@dataclass
+class AliasSpans:
+    """The document's alias matches, sorted by start, for lookups by character range."""
+
+    spans: list
+    starts: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.spans = sorted(self.spans, key=lambda span: span.start_char)
+        self.starts = [span.start_char for span in self.spans]
+
+    def within(self, start: int, end: int):
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_left(self.starts, end)
+        return (span for span in self.spans[first:last] if span.end_char <= end)
 
 
-def alias_hits_for(spans, start: int, end: int) -> dict[str, float]:
+def alias_hits_for(spans: AliasSpans, start: int, end: int) -> dict[str, float]:
     """Indicator ids whose aliases are matched between `start` and `end`."""
     hits: dict[str, float] = {}
-    for span in spans:
-        if span.start_char >= start and span.end_char <= end:
-            # the longer alias wins a tie: "provient de la communauté de communes" over "provient"
-            weight = 1.0 + LONGER_ALIAS_BONUS * (len(span) - 1)
-            hits[span.label_] = max(hits.get(span.label_, 0.0), weight)
+    for span in spans.within(start, end):
+        # the longer alias wins a tie: "provient de la communauté de communes" over "provient"
+        weight = 1.0 + LONGER_ALIAS_BONUS * (len(span) - 1)
+        hits[span.label_] = max(hits.get(span.label_, 0.0), weight)
     return hits
 
 
@@ -519,7 +533,7 @@ def extract_indicators(document: Document, sections: list[Section], *,
     linker = Linker(catalogue)
     plain = document.plain
     doc = alias_pipeline()(plain)
-    spans = sorted(doc.spans[SPAN_KEY], key=lambda s: s.start_char)
+    spans = AliasSpans(list(doc.spans[SPAN_KEY]))
     values: list[IndicatorValue] = []
     seen: set[tuple] = set()
     seen_unscoped: set[tuple] = set()
@@ -602,7 +616,8 @@ def _continues_list(plain: str, previous: Quantity, quantity: Quantity) -> bool:
     return bool(_LIST_GAP.match(gap))
 
 
-def _context_hits(quantity: Quantity, context: Context, spans, linker: Linker) -> dict[str, float]:
+def _context_hits(quantity: Quantity, context: Context, spans: AliasSpans,
+                  linker: Linker) -> dict[str, float]:
     """Alias matches in the number's own label, the clause before it, or its table labels.
 
     A table caption names what every cell counts only when the rows hold one number each;
@@ -620,12 +635,12 @@ def _context_hits(quantity: Quantity, context: Context, spans, linker: Linker) -
     add(alias_hits_for(spans, *context.before_range), 1.0)
     table = context.table
     if table:
-        row_ids = linker.table_alias_ids(table.row, whole=table.account)
+        row_ids = linker.label_alias_ids(table.row, whole=table.account)
         add(row_ids - linker.row_entity_ids(table.row), 1.0)
         if not table.account:
-            add(linker.table_alias_ids(table.header), 1.0)
+            add(linker.label_alias_ids(table.header), 1.0)
             if table.value_columns <= 1:
-                add(linker.table_alias_ids(table.caption), 0.8)
+                add(linker.label_alias_ids(table.caption), 0.8)
     return hits
 
 
