@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 from .catalogue import Catalogue, Indicator, default_catalogue, fold, lemma_key, singular
 from .document import Document
 from .nlp import SPAN_KEY, alias_pipeline
-from .quantities import Quantity, find_quantities
+from .quantities import Quantity, find_quantities, season_end
 from .sections import Section, section_at, section_path
 
 _YEAR = re.compile(r"(?<![\d,.])(?:19[5-9]\d|20[0-4]\d)(?:\s?[/-]\s?((?:19|20)?\d{2}))?(?!\d|,\d)")
@@ -205,12 +205,9 @@ def table_context(plain: str, quantity: Quantity) -> Table | None:
 
 
 def _year_value(match: re.Match[str]) -> int:
-    text = match.group(0)
-    second = match.group(1)
-    first = int(text[:4])
-    if second:  # "2022/2023" and "2022-23" are the later year; "2022 / 36" is no pair
-        later = int(second) if len(second) == 4 else int(text[:2] + second)
-        return later if first < later <= first + 1 else first
+    first = int(match.group(0)[:4])
+    if match.group(1):  # "2022/2023" and "2022-23" are the later year; "2022 / 36" is no pair
+        return season_end(match.group(0)) or first
     return first
 
 

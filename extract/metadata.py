@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel
 
+from .catalogue import fold
 from .document import Document
+from .quantities import grammar
 
 Kind = Literal["CCAS", "CIAS", "other"]
 DocType = Literal["rapport_activite", "article", "other"]
@@ -65,10 +68,14 @@ def guess_report_year(document: Document) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-_FULL_DATE = re.compile(
-    r"\b\d{1,2}(?:er)?\s+(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
-    r"novembre|décembre)\s+(?:19|20)\d{2}", re.I)
 ARTICLE_PARAGRAPH_CHARS = 200
+
+
+@cache
+def _full_date() -> re.Pattern[str]:
+    """A date with day, month and year, on folded text; the month names of the number grammar."""
+    months = "|".join(sorted(map(re.escape, grammar().months)))
+    return re.compile(rf"\b\d{{1,2}}(?:er)?\s+(?:{months})\s+(?:19|20)\d{{2}}")
 
 
 def guess_article_year(document: Document) -> int | None:
@@ -78,7 +85,7 @@ def guess_article_year(document: Document) -> int | None:
     for line in document.text.splitlines():
         if len(line) < ARTICLE_PARAGRAPH_CHARS or line[:1].isspace():
             continue
-        years += [int(y) for y in _YEAR.findall(_FULL_DATE.sub(" ", line))]
+        years += [int(y) for y in _YEAR.findall(_full_date().sub(" ", fold(line)))]
     return max(years) if years else None
 
 

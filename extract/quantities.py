@@ -256,14 +256,17 @@ def _masked_spans(text: str) -> list[tuple[int, int, Role]]:
     spans: list[tuple[int, int, Role]] = []
     for pattern, role in ((_PHONE, "phone"), (_TIME, "date")):
         spans.extend((m.start(), m.end(), role) for m in pattern.finditer(text))
-    spans.extend((m.start(), m.end(), "year") for m in _YEAR_PAIR.finditer(text) if _consecutive(m.group()))
+    spans.extend((m.start(), m.end(), "year") for m in _YEAR_PAIR.finditer(text)
+                 if season_end(m.group()) is not None)
     return spans
 
 
-def _consecutive(pair: str) -> bool:
-    """"2022/2023", "2022-23" are a season; "2022 / 14 893,40 €" is a year then an amount."""
+def season_end(pair: str) -> int | None:
+    """The last year of a season: "2022/2023" and "2022-23" → 2023 (a repeated year counts too);
+    None when the second number is no such year ("2022 / 14 893,40 €" is a year, then an amount)."""
     first, second = re.findall(r"\d+", pair)[:2]
-    return int(second[-2:]) == (int(first) + 1) % 100 or int(second[-2:]) == int(first) % 100
+    later = int(second) if len(second) == 4 else int(first[:2] + second[-2:])
+    return later if int(first) <= later <= int(first) + 1 else None
 
 
 def find_quantities(text: str) -> list[Quantity]:
