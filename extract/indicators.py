@@ -92,15 +92,7 @@ class Context:
     table: Table | None = None
     sections: list[Section] = field(default_factory=list)
     preceding: list[Section] = field(default_factory=list)  # earlier headings, nearest first
-    year_hint: int | None = None
     scope: str = ""
-
-    @property
-    def text(self) -> str:
-        parts = [self.label, self.before]
-        if self.table:
-            parts += [self.table.row, self.table.header]
-        return " ".join(part for part in parts if part)
 
 
 def _line_bounds(text: str, offset: int) -> tuple[int, int]:
@@ -222,8 +214,8 @@ def find_year(plain: str, quantity: Quantity, context: Context, report_year: int
     """The year a value refers to: its table column, a year in its clause, a year leading its
     line ("2022 - 132 demandes", "En 2023 : 88"), a short year heading above a list ("Les
     chiffres de 2022"), else the report's."""
-    if context.year_hint:
-        return context.year_hint
+    if context.table and context.table.header_year:
+        return context.table.header_year
     line_start, line_end = _line_bounds(plain, quantity.start)
     lead = _YEAR_LEAD.match(plain[line_start : quantity.start])
     if lead:
@@ -312,7 +304,6 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
         table=table,
         sections=section_path(sections, section),
         preceding=_preceding_sections(sections, section),
-        year_hint=table.header_year if table else None,
     )
     context.scope = find_scope(plain, quantity, table.row if table else "")
     return context
