@@ -529,12 +529,16 @@ def extract_indicators(document: Document, sections: list[Section], *,
     quantities = [q for q in find_quantities(plain) if q.role == "value"]
     heading_starts = sorted(section.start for section in sections)
     for index, quantity in enumerate(quantities):
-        if quantity.unit_end and _heading_between(heading_starts, quantity.end, quantity.unit_end):
-            # "2023 - 19" then the heading "SECOURS": the next line is no label of the number
+        # A number's label ends at the next number or the next heading: "2023 - 19" then the
+        # heading "SECOURS" is no count of secours.
+        next_start = quantities[index + 1].start if index + 1 < len(quantities) else len(plain)
+        next_heading = bisect.bisect_right(heading_starts, quantity.end)
+        if next_heading < len(heading_starts):
+            next_start = min(next_start, heading_starts[next_heading])
+        if quantity.unit_end and quantity.unit_end > next_start:
             quantity = quantity.model_copy(update={"unit": None, "unit_raw": "", "unit_end": None})
             quantities[index] = quantity
         previous_end = quantities[index - 1].end if index else 0
-        next_start = quantities[index + 1].start if index + 1 < len(quantities) else len(plain)
         context = build_context(document, plain, quantity, sections, previous_end, next_start)
         if any(_TARGET_SECTION.search(s.title) for s in context.sections[-1:]):
             continue  # targets and perspectives are not activity (gold-format.md)
@@ -588,11 +592,6 @@ def extract_indicators(document: Document, sections: list[Section], *,
 
 
 _LIST_GAP = re.compile(r"^[^.;!?\n]{0,50}?(?:,|\bet\b|\bdont\b|/|\bpuis\b)[^.;!?]{0,12}$", re.S)
-
-
-def _heading_between(heading_starts: list[int], start: int, end: int) -> bool:
-    position = bisect.bisect_right(heading_starts, start)
-    return position < len(heading_starts) and heading_starts[position] < end
 
 
 def _continues_list(plain: str, previous: Quantity, quantity: Quantity) -> bool:

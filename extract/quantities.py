@@ -148,8 +148,8 @@ def _words_after(text: str, position: int, limit: int = 6) -> list[tuple[str, in
         found.append((match.group(), match.start(), match.end()))
         if len(found) >= limit:
             return found
-    if found:
-        return found
+    if found or "\t" in text[text.rfind("\n", 0, position) + 1 : line_end]:
+        return found  # a table cell's label is its row and column, never the next row
     # Alone on its line: look at the first words of the next non-blank line (at most 2 lines on).
     cursor = line_end
     for _ in range(3):

@@ -58,3 +58,59 @@ def test_article_years_are_told_by_the_paragraph():
             "A l'époque, le CCAS employait 17 agents.\n")
     assert linked(text, report_year=2009, narrative=True) == [("rh.agents", 17, 2001)]
     assert linked(text, report_year=2009) == [("rh.agents", 17, 2009)]
+
+
+def test_label_before_a_colon_names_the_number():
+    text = "Gouvernance\n\n- Nombre de Conseils d'Administration : 5\n- Nombre de délibérations : 104\n"
+    assert linked(text) == [("gouvernance.conseils", 5, 2023), ("gouvernance.deliberations", 104, 2023)]
+
+
+def test_named_indicators_need_their_name_next_to_the_number():
+    # an amount in a finance chapter is no budget unless the text says so
+    text = "POINT FINANCIER\n\nLe financement annuel pour une place s'élève à 12 072,33 €.\n"
+    assert linked(text) == []
+    assert linked("POINT FINANCIER\n\nLe budget du SAAD : 919 962€\n") == [("finances.budget", 919962, 2023)]
+
+
+def test_one_persons_working_time_is_no_workforce():
+    text = "Ressources humaines\n\nL'équipe est composée d'un responsable (1 ETP) et de 4 agents (3.5 ETP).\n"
+    assert linked(text) == [("rh.agents", 4, 2023), ("rh.etp", 3.5, 2023)]
+
+
+def test_an_earlier_heading_names_the_topic_of_headings_that_lost_their_level():
+    text = ("LES DEPENSES EN SECOURS\n\nLes chiffres indiqués sont les sommes versées.\n\n"
+            "LES TRANSPORTS\n\n¤ 10 128€ Taxis en 2022 / 9 744€ en 2023\n")
+    assert linked(text) == [("aides_facultatives.montant", 10128, 2022),
+                            ("aides_facultatives.montant", 9744, 2023)]
+
+
+def test_the_clause_names_the_service():
+    text = "PETITE ENFANCE\n\nLes 3 LAEP de la ville ont accueilli 39 enfants et 37 parents.\n"
+    assert ("laep.enfants", 39, 2023) in linked(text)
+
+
+def test_a_row_naming_one_structure_does_not_count_structures():
+    text = ("Accueils de loisirs\n\n\tMaternel\tElémentaire\n"
+            "Accueil de loisirs de Badens\t15\t20\nALAE\t67\t\n")
+    assert linked(text) == [("enfance_jeunesse.structures", 67, 2023)]
+
+
+def test_a_heading_on_the_next_line_is_no_label():
+    text = "REGROUPEMENTS FAMILIAUX\n\n2022 - 6\n2023 - 19\n\nSECOURS\n\nTexte.\n"
+    assert linked(text) == []
+
+
+def test_small_counts_of_two_sections_are_two_facts_large_repeated_values_one():
+    text = ("SSIAD\n\n2 agents administratifs assurent le secrétariat.\n\n"
+            "RESSOURCES HUMAINES\n\nLe service compte 2 agents d'accueil.\n\n"
+            "BILAN\n\nLe CCAS a reçu 39 975 appels. Rappel : 39 975 appels gérés.\n")
+    values = linked(text)
+    assert values.count(("rh.agents", 2, 2023)) == 2
+    assert values.count(("accueil.appels", 39975, 2023)) == 1
+
+
+def test_the_longer_alias_wins_and_dont_opens_a_new_clause():
+    text = ("Le fonctionnement s'élève en 2009 à un million d'euros, dont près de la moitié provient "
+            "de la communauté de communes (405.000 euros), 60.000 euros des contributions des familles.\n")
+    assert linked(text, report_year=2009) == [("finances.subvention", 405000, 2009),
+                                              ("finances.recettes", 60000, 2009)]

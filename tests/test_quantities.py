@@ -91,3 +91,10 @@ def test_counted_noun_and_units_after_adjectives():
     assert files.unit == "dossiers"
     hours, = find_quantities("86 612 nombre d'heures d'accueil")
     assert hours.unit == "heures"
+
+
+def test_a_year_ending_its_line_takes_no_unit_from_the_next():
+    from extract.quantities import find_quantities
+
+    year = find_quantities("1 984 COURRIERS EN 2023\nATTESTATION D'ACCUEIL\n")[1]
+    assert (year.value, year.unit, year.role) == (2023, None, "year")
