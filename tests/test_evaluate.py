@@ -120,3 +120,14 @@ def test_gold_draft_then_check(tmp_path):
     assert draft["indicators"] and draft["sections"]
     checked = runner.invoke(cli, ["gold", "check", str(target), "--corpus", str(CORPUS)])
     assert checked.exit_code == 0, checked.output
+
+
+@pytest.mark.parametrize("gold_path", sorted(GOLD.glob("*.json")), ids=lambda p: p.stem[:3])
+def test_report_year_and_type_agree_with_the_gold(gold_path):
+    # an article's year is the one its body's figures are for, not its publication date
+    from extract.metadata import guess_metadata
+    from extract.reader import read_document
+
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))["metadata"]
+    found = guess_metadata(read_document(CORPUS / gold_path.with_suffix(".txt").name))
+    assert (found.report_year, found.doc_type) == (gold["report_year"], gold["doc_type"])
