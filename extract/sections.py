@@ -212,21 +212,47 @@ def heading_candidates(document: Document) -> list[Candidate]:
 
 
 def toc_headings(document: Document, skip: set[int], listed: list[str]) -> list[Candidate]:
-    """Headings of a report with a table of contents: the body lines that match its entries."""
-    remaining = list(listed)
-    candidates = []
+    """Headings of a report with a table of contents: the body lines that match its entries.
+
+    Body headings come in the order of the contents, so of all (line, entry) matches the
+    longest chain in that order is kept: an organisation chart or a summary box before the
+    chapters names the same services out of order and must not use up their entries.
+    """
+    matches: list[tuple[Line, int]] = []
     for line in document.lines:
         if line.is_blank or line.start in skip or "\t" in line.text or len(line.text) > 120:
             continue
         title = clean_line(line)
-        if not remaining or not _looks_like_title(title) and ":" not in title:
+        if not _looks_like_title(title) and ":" not in title:
             continue
-        match = process.extractOne(_fold(title), remaining, scorer=fuzz.ratio, score_cutoff=92)
-        if match:
-            remaining.pop(match[2])
-            level = 1 if is_upper(title) else 2
-            candidates.append(Candidate(line=line, title=heading_title(line), level=level))
-    return candidates
+        for _, _, entry in process.extract(_fold(title), listed, scorer=fuzz.ratio, score_cutoff=92,
+                                           limit=None):
+            matches.append((line, entry))
+    return [
+        Candidate(line=line, title=heading_title(line), level=1 if is_upper(clean_line(line)) else 2)
+        for line, _ in _longest_ordered_chain(matches)
+    ]
+
+
+def _longest_ordered_chain(matches: list[tuple[Line, int]]) -> list[tuple[Line, int]]:
+    """The longest subsequence of (line, entry) matches, in reading order, whose lines and
+    entries both strictly increase (each line and each entry used once)."""
+    best: list[int] = []  # length of the longest chain ending at each match
+    previous: list[int | None] = []
+    for index, (line, entry) in enumerate(matches):
+        length, link = 1, None
+        for earlier in range(index):
+            other_line, other_entry = matches[earlier]
+            if other_line.start < line.start and other_entry < entry and best[earlier] + 1 > length:
+                length, link = best[earlier] + 1, earlier
+        best.append(length)
+        previous.append(link)
+    chain = []
+    cursor = max(range(len(matches)), key=best.__getitem__, default=None)
+    while cursor is not None:
+        chain.append(matches[cursor])
+        cursor = previous[cursor]
+    return chain[::-1]
 
 
 def _level_from_layout(line: Line, body: float) -> int | None:

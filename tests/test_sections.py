@@ -38,6 +38,19 @@ def test_table_of_contents_is_not_taken_as_headings():
     assert "Direction des Ressources Financières" in [s.title for s in sections]
 
 
+def test_contents_entries_match_body_headings_in_their_order():
+    # The organisation chart before the chapters names "Direction Petite Enfance" too; it must
+    # not take the entry from the chapter that comes later in the contents.
+    document = read_document(CORPUS / "002_507d8463a72af1be.txt")
+    sections = find_sections(document)
+    chart = document.text.index("Direction Petite Enfance", document.text.index("Espace Ecocitoyen\t40"))
+    petite_enfance = [s for s in sections if s.title == "Direction Petite Enfance"]
+    assert len(petite_enfance) == 1 and petite_enfance[0].start > chart
+    assert "Structures et nombre d'enfants accueillis" in petite_enfance[0].text
+    starts = [s.start for s in sections]
+    assert starts == sorted(starts)
+
+
 def test_sections_form_a_tree_with_spans():
     document = read_document(CORPUS / "000_29a8765a0cd6bbb0.txt")
     sections = find_sections(document)
