@@ -125,20 +125,26 @@ def _starts_with_number(line: str) -> bool:
     return bool(re.match(r"^\s*[+\-]?\s?\d", line))
 
 
+def _without_asides(segment: str) -> str:
+    """`segment` with the inside of its parentheses blanked (same length): the commas of
+    "Les 3 LAEP (Trèbes, Moussoulens et Villemoustaussou) ont accueilli" break no clause."""
+    return re.sub(r"\([^()\n]*\)", lambda found: "(" + " " * (len(found.group()) - 2) + ")", segment)
+
+
 def _clause_before(text: str, start: int, line_start: int) -> str:
     """The clause before a number; for "Nombre de délibérations : 104" the label before the colon."""
     segment = text[line_start:start]
-    breaks = list(_CLAUSE_BREAK.finditer(segment))
+    breaks = list(_CLAUSE_BREAK.finditer(_without_asides(segment)))
     if breaks and not segment[breaks[-1].end():].strip(" *\t") and breaks[-1].group().startswith(":"):
         label = segment[: breaks[-1].start()]
-        earlier = list(_CLAUSE_BREAK.finditer(label))
+        earlier = list(_CLAUSE_BREAK.finditer(_without_asides(label)))
         return segment[earlier[-1].end() if earlier else 0 :]
     return segment[breaks[-1].end():] if breaks else segment
 
 
 def _clause_after(text: str, end: int, line_end: int) -> str:
     segment = text[end:line_end]
-    found = _CLAUSE_BREAK.search(segment)
+    found = _CLAUSE_BREAK.search(_without_asides(segment))
     return segment[: found.start()] if found else segment
 
 
@@ -295,6 +301,11 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
         if not plain[unit_end:line_end].strip() and not plain[slice(*before_range)].strip():
             _, block_end = _block_after(plain, line_end + 1)
             label_range = (quantity.end, min(max(block_end, unit_end), next_start))
+    if _LOWER_START.match(plain[before_range[0]:before_range[1]]) and not plain[
+            line_start:before_range[0]].strip():
+        intro = _list_intro_start(document.text, line_start)
+        if intro is not None:
+            before_range = (max(intro, previous_end), before_range[1])
     section = section_at(sections, quantity.start)
     context = Context(
         label=" ".join(plain[slice(*label_range)].split()),
@@ -307,6 +318,28 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
     )
     context.scope = find_scope(plain, quantity, table.row if table else "")
     return context
+
+
+_BULLET_LINE = re.compile(r"^\s*[-–—»•▪●◦■]\s")
+_LOWER_START = re.compile(r"^\s*[a-zà-ÿ]")
+
+
+def _list_intro_start(text: str, line_start: int) -> int | None:
+    """The start of the line introducing the bulleted list just above `line_start`, when the
+    line goes on with no subject of its own ("Les 5 Relais d'Assistants Maternelles :", bullets,
+    "ont accueilli 499 enfants"): that line is the clause's subject."""
+    cursor, bullets = line_start, 0
+    while cursor > 0:
+        previous_start, _ = _line_bounds(text, cursor - 1)
+        previous = text[previous_start : cursor - 1]
+        cursor = previous_start
+        if not previous.strip():
+            continue
+        if _BULLET_LINE.match(previous):
+            bullets += 1
+            continue
+        return previous_start if bullets and previous.rstrip().endswith(":") else None
+    return None
 
 
 def _preceding_sections(sections: list[Section], section: Section | None) -> list[Section]:

@@ -114,3 +114,14 @@ def test_the_longer_alias_wins_and_dont_opens_a_new_clause():
             "de la communauté de communes (405.000 euros), 60.000 euros des contributions des familles.\n")
     assert linked(text, report_year=2009) == [("finances.subvention", 405000, 2009),
                                               ("finances.recettes", 60000, 2009)]
+
+
+def test_commas_inside_parentheses_do_not_break_the_clause():
+    text = "Les 3 LAEP (Trèbes, Moussoulens et Villemoustaussou) ont accueilli 39 enfants.\n"
+    assert ("laep.enfants", 39, 2023) in linked(text)
+
+
+def test_a_clause_after_a_bulleted_list_has_the_list_intro_as_subject():
+    text = ("Petite enfance\n\nLes 5 Relais d'Assistants Maternelles :\n\n- » RAM Carcassonne\n"
+            "- » RAM Malepère\n\nont accueilli 499 enfants et 191 parents.\n")
+    assert ("rpe.enfants", 499, 2023) in linked(text)
