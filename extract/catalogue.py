@@ -74,6 +74,8 @@ class Catalogue(BaseModel):
     version: int
     domains: dict[str, list[str]] = Field(default_factory=dict)
     sections: dict[str, list[str]] = Field(default_factory=dict)
+    budget_parts: list[str] = Field(default_factory=list)
+    planned_columns: list[str] = Field(default_factory=list)
     indicators: list[Indicator]
 
     @model_validator(mode="after")

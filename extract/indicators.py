@@ -393,6 +393,9 @@ class Linker:
             entry.id: {lemma_key(unit) for unit in entry.units} for entry in self.catalogue.indicators
         }
         self._label_cache: dict[tuple[str, bool], set[str]] = {}
+        self.named_ids = {entry.id for entry in self.catalogue.indicators if entry.named}
+        self.budget_part_pattern = _word_pattern(self.catalogue.budget_parts)
+        self.planned_column_pattern = _word_pattern(self.catalogue.planned_columns)
         self.unit_owners: dict[str, int] = {}
         for keys in self.unit_keys.values():
             for key in keys:
@@ -405,9 +408,8 @@ class Linker:
             for entry in self.catalogue.indicators
         }
         self.clause_section_patterns = {
-            entry.id: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
-            for entry in self.catalogue.indicators
-            if (words := [lemma_key(word) for word in entry.section_words])
+            entry.id: _word_pattern(entry.section_words)
+            for entry in self.catalogue.indicators if entry.section_words
         }
         self.alias_patterns = {
             entry_id: [re.compile(rf"(?<!\w){re.escape(key)}(?!\w)") for key in keys]
@@ -443,16 +445,17 @@ class Linker:
 
     def label_alias_ids(self, label: str, whole: bool = False) -> set[str]:
         """Indicator ids whose aliases appear in a short label (section title, table row label,
-        header or caption); with `whole`, only an alias that is most of the label ("Charges de
-        personnel", not the "Charges" of "Charges à caractère général"). Cached: every cell of
-        a row and every number of a section asks again."""
+        header or caption); with `whole`, only an alias that is the whole label but for names
+        ("Charges de personnel", "Subvention Agglo"; not the "Charges" of "Charges
+        financières" or "Autres charges"). Cached: every cell of a row and every number of a
+        section asks again."""
         if (label, whole) not in self._label_cache:
             key = lemma_key(label)
-            words = len(key.split())
+            words = label.replace("-", " ").split()  # one word per word of `key`
             self._label_cache[label, whole] = {
                 entry_id for entry_id, patterns in self.alias_patterns.items()
                 if any((found := pattern.search(key)) and
-                       (not whole or 2 * len(found.group().split()) >= words)
+                       (not whole or _only_names_besides(words, found, key))
                        for pattern in patterns)
             }
         return self._label_cache[label, whole]
@@ -507,12 +510,34 @@ class Linker:
             return best
         return None
 
+    def is_budget_part(self, row: str) -> bool:
+        """True for a table row naming a budget or one of its sections ("Investissement")."""
+        return bool(self.budget_part_pattern.search(lemma_key(row)))
+
     def row_entity_ids(self, row: str) -> set[str]:
         """Ids whose unit a table row label names as the thing the row is about ("Accueil de
         loisirs de Badens": one structure, so its cells count something else)."""
         key = lemma_key(row)
         return {entry_id for entry_id, units in self.unit_keys.items()
                 if any(key.startswith(unit + " ") for unit in units)}
+
+
+def _word_pattern(words: list[str]) -> re.Pattern[str]:
+    """A pattern finding any of `words` (lemma keys, whole words) in a lemma key."""
+    alternatives = "|".join(re.escape(lemma_key(word)) for word in words)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)" if words else r"(?!)")
+
+
+_LINK_WORDS = {"de", "du", "des", "la", "le", "les", "l'", "d'", "et", "à", "au", "aux"}
+
+
+def _only_names_besides(words: list[str], found: re.Match[str], key: str) -> bool:
+    """True when the words of a label outside the matched alias are names (capitalised, not
+    first) or link words: the alias is what the label is, not a qualified part of it."""
+    first = len(key[: found.start()].split())
+    last = first + len(found.group().split())
+    return all(word.lower() in _LINK_WORDS or (index > 0 and word[:1].isupper())
+               for index, word in enumerate(words) if not first <= index < last)
 
 
 @dataclass
@@ -645,6 +670,9 @@ def _context_hits(quantity: Quantity, context: Context, spans: AliasSpans,
     own label alone, never by the caption or the column header.
     """
     hits: dict[str, float] = {}
+    table = context.table
+    if table and table.account and linker.planned_column_pattern.match(lemma_key(table.header)):
+        return hits  # the planned credits of a chapter, beside what was realised
 
     def add(found: dict[str, float] | set[str], weight: float) -> None:
         for key in found:
@@ -653,14 +681,21 @@ def _context_hits(quantity: Quantity, context: Context, spans: AliasSpans,
 
     add(alias_hits_for(spans, *context.label_range), 1.0)
     add(alias_hits_for(spans, *context.before_range), 1.0)
-    table = context.table
     if table:
         row_ids = linker.label_alias_ids(table.row, whole=table.account)
-        add(row_ids - linker.row_entity_ids(table.row), 1.0)
+        header_ids = set() if table.account else linker.label_alias_ids(table.header)
+        if not header_ids:  # a column header naming the measure makes the row a scope only
+            add(row_ids - linker.row_entity_ids(table.row), 1.0)
         if not table.account:
-            add(linker.label_alias_ids(table.header), 1.0)
+            add(header_ids, 1.0)
             if table.value_columns <= 1:
-                add(linker.label_alias_ids(table.caption), 0.8)
+                # a caption names what a row counts ("nombre d'enfants accueillis"); for amounts
+                # only when the row is a budget or a part of one: the lines under "Dépenses
+                # d'équipement" are details, not the expenses of a budget
+                caption_ids = linker.label_alias_ids(table.caption)
+                if not linker.is_budget_part(table.row):
+                    caption_ids = caption_ids - linker.named_ids
+                add(caption_ids, 0.8)
     return hits
 
 

@@ -125,3 +125,30 @@ def test_a_clause_after_a_bulleted_list_has_the_list_intro_as_subject():
     text = ("Petite enfance\n\nLes 5 Relais d'Assistants Maternelles :\n\n- » RAM Carcassonne\n"
             "- » RAM Malepère\n\nont accueilli 499 enfants et 191 parents.\n")
     assert ("rpe.enfants", 499, 2023) in linked(text)
+
+
+def test_finance_captions_name_budget_parts_not_detail_lines():
+    budgets = ("Budgets 2019\n\nCRÉDITS VOTÉS\n\nBudget annexe M22 - SSIAD\t2019\n"
+               "Investissement\t56 431 €\nFonctionnement\t3 034 630 €\n")
+    assert linked(budgets, report_year=2019) == [
+        ("finances.budget", 56431, 2019), ("finances.budget", 3034630, 2019)]
+    details = ("Dépenses d'équipement\n\n205\tlogiciel\t44 119,20 €\n2184\tMobilier\t131 659,66 €\n"
+               "Total chapitre 21 Immobilisations corporelles\t\t468 457,18 €\n")
+    assert linked(details, report_year=2019) == []
+
+
+def test_a_column_header_naming_the_measure_makes_the_row_a_scope():
+    text = ("Activités\tDépenses\tRecettes\n"
+            "Ressources internes - Services mutualisés\t4 127 812,52 €\t504 973,21 €\n")
+    assert linked(text, report_year=2019) == [
+        ("finances.depenses", 4127812.52, 2019), ("finances.recettes", 504973.21, 2019)]
+
+
+def test_chart_of_accounts_qualified_chapters_and_planned_credits_are_not_totals():
+    text = ("Chapitre et Recettes\tCA 2019\tTaux répartition\tCrédits 2019\n"
+            "74. Subvention Agglo\t13 168 139 €\t37,85%\t13 168 139 €\n"
+            "75. Autres produits\t3 597 €\t0,01%\t2 160 €\n"
+            "77. Produits exceptionnels\t349 321 €\t1,00%\t522 150 €\n"
+            "012. Charges de personnel\t29 377 341 €\t84,51%\t29 813 398 €\n")
+    assert linked(text, report_year=2019) == [
+        ("finances.subvention", 13168139, 2019), ("finances.charges_personnel", 29377341, 2019)]
