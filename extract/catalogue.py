@@ -58,6 +58,7 @@ class Indicator(BaseModel):
     section_words: list[str] = Field(default_factory=list)
     named: bool = False  # linked only when an alias is near the number, never by unit and section
     min_value: float | None = None  # smaller values are not this indicator
+    excluded_by: list[str] = Field(default_factory=list)  # clause words: it counts something else
 
     @property
     def prefix(self) -> str:

@@ -44,6 +44,7 @@ TITLE_ALIAS_WEIGHT = 0.6  # an alias in a section title, not next to the number
 TOPIC_LOOKBACK = 8  # earlier headings searched for a title alias when the section has none
 DISTINCT_VALUE = 1000  # from this size a repeated value is taken as the same fact
 LONGER_ALIAS_BONUS = 0.02  # per extra token of the matched alias
+ASIDE_WEIGHT = 0.5  # an alias inside parentheses is a detail of the clause, not what it counts
 MIN_SCORE = 2.0
 
 
@@ -411,6 +412,9 @@ class Linker:
             entry.id: _word_pattern(entry.section_words)
             for entry in self.catalogue.indicators if entry.section_words
         }
+        self.excluded_patterns = {
+            entry.id: _word_pattern(entry.excluded_by) for entry in self.catalogue.indicators if entry.excluded_by
+        }
         self.alias_patterns = {
             entry_id: [re.compile(rf"(?<!\w){re.escape(key)}(?!\w)") for key in keys]
             for entry_id, keys in self.alias_keys.items()
@@ -469,7 +473,7 @@ class Linker:
         best = None
         label_key = lemma_key(f"{context.label} {context.before}")  # table labels match exactly
         titles = [fold(section.title) for section in context.sections]
-        clause_key = lemma_key(f"{context.before} {context.label}")
+        clause_key = lemma_key(_without_asides(f"{context.before} {context.label}"))
         titled = set().union(*(self.label_alias_ids(s.title) for s in context.sections))
         for earlier in context.preceding:
             if titled:
@@ -490,6 +494,9 @@ class Linker:
                     alias = FUZZY_STRENGTH
                     method = "fuzzy"
             if entry.named and method != "lemma_match":
+                continue
+            excluded = self.excluded_patterns.get(entry.id)
+            if excluded and excluded.search(clause_key):
                 continue
             section = self.section_score(entry, titles)
             clause_pattern = self.clause_section_patterns.get(entry.id)
@@ -545,24 +552,35 @@ class AliasSpans:
     """The document's alias matches, sorted by start, for lookups by character range."""
 
     spans: list
+    text: str = ""
     starts: list[int] = field(init=False)
+    asides: set[int] = field(init=False)  # indexes of the spans inside parentheses
 
     def __post_init__(self) -> None:
         self.spans = sorted(self.spans, key=lambda span: span.start_char)
         self.starts = [span.start_char for span in self.spans]
+        self.asides = set()
+        for aside in re.finditer(r"\([^()\n]*\)", self.text):
+            first = bisect.bisect_left(self.starts, aside.start())
+            last = bisect.bisect_left(self.starts, aside.end())
+            self.asides.update(i for i in range(first, last) if self.spans[i].end_char <= aside.end())
 
     def within(self, start: int, end: int):
+        """(span, inside parentheses) for the spans between `start` and `end`."""
         first = bisect.bisect_left(self.starts, start)
         last = bisect.bisect_left(self.starts, end)
-        return (span for span in self.spans[first:last] if span.end_char <= end)
+        return ((self.spans[i], i in self.asides) for i in range(first, last)
+                if self.spans[i].end_char <= end)
 
 
 def alias_hits_for(spans: AliasSpans, start: int, end: int) -> dict[str, float]:
     """Indicator ids whose aliases are matched between `start` and `end`."""
     hits: dict[str, float] = {}
-    for span in spans.within(start, end):
+    for span, aside in spans.within(start, end):
         # the longer alias wins a tie: "provient de la communauté de communes" over "provient"
         weight = 1.0 + LONGER_ALIAS_BONUS * (len(span) - 1)
+        if aside:  # "4 agents chargés de la facturation (Aide à domicile, portage...)"
+            weight *= ASIDE_WEIGHT
         hits[span.label_] = max(hits.get(span.label_, 0.0), weight)
     return hits
 
@@ -579,7 +597,7 @@ def extract_indicators(document: Document, sections: list[Section], *,
     linker = Linker(catalogue)
     plain = document.plain
     doc = alias_pipeline()(plain)
-    spans = AliasSpans(list(doc.spans[SPAN_KEY]))
+    spans = AliasSpans(list(doc.spans[SPAN_KEY]), plain)
     values: list[IndicatorValue] = []
     seen: set[tuple] = set()
     seen_unscoped: set[tuple] = set()

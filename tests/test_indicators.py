@@ -152,3 +152,16 @@ def test_chart_of_accounts_qualified_chapters_and_planned_credits_are_not_totals
             "012. Charges de personnel\t29 377 341 €\t84,51%\t29 813 398 €\n")
     assert linked(text, report_year=2019) == [
         ("finances.subvention", 13168139, 2019), ("finances.charges_personnel", 29377341, 2019)]
+
+
+def test_staff_counted_at_a_training_are_not_the_workforce():
+    text = ("Ressources humaines\n\nLe service est composé de 12 agents.\n"
+            "43 agents ont suivi la formation de Sauveteur Secouriste du Travail.\n"
+            "2 nouveaux agents titulaires ont intégré le CIAS par voie de mutation.\n")
+    assert linked(text) == [("rh.agents", 12, 2023)]
+
+
+def test_an_alias_in_parentheses_is_a_detail_of_the_clause():
+    text = ("Le Service Portage-Instruction-Facturation\n\nLe service est composé de 4 agents chargés "
+            "de toute la facturation de la Direction (Aide à domicile, portage, soins infirmiers...).\n")
+    assert linked(text) == [("rh.agents", 4, 2023)]
