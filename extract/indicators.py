@@ -25,7 +25,7 @@ from .catalogue import Catalogue, Indicator, default_catalogue, fold, lemma_key,
 from .document import Document
 from .nlp import SPAN_KEY, alias_pipeline
 from .quantities import Quantity, find_quantities, season_end
-from .sections import Section, section_at, section_path
+from .sections import Section, minor_headings, section_at, section_path
 
 _YEAR = re.compile(r"(?<![\d,.])(?:19[5-9]\d|20[0-4]\d)(?:\s?[/-]\s?((?:19|20)?\d{2}))?(?!\d|,\d)")
 _CLAUSE_BREAK = re.compile(r"[;:.!?](?:\s|$)|\s[-–—]\s|,\s(?=[A-ZÉ]|dont\b)|\n\s*\n")
@@ -39,6 +39,7 @@ FUZZY_STRENGTH = 0.45  # a near miss of an alias: never enough alone, nor with t
 UNIT_WEIGHT = 1.0
 SPECIFIC_UNIT_WEIGHT = 1.5  # a unit only one indicator counts ("appels", "ETP", "nuitées")
 SECTION_WEIGHT = 1.0
+LOCAL_HEADING = 1.1  # a minor heading right above ("Transport accompagné") beats its section's
 CLAUSE_SECTION = 1.2  # the number's own clause names a service: stronger than the section's title
 TITLE_ALIAS_WEIGHT = 0.6  # an alias in a section title, not next to the number
 TOPIC_LOOKBACK = 8  # earlier headings searched for a title alias when the section has none
@@ -93,6 +94,7 @@ class Context:
     table: Table | None = None
     sections: list[Section] = field(default_factory=list)
     preceding: list[Section] = field(default_factory=list)  # earlier headings, nearest first
+    local_heading: str = ""  # a heading below the contents' level, above the number ("ESA")
     scope: str = ""
 
 
@@ -343,6 +345,15 @@ def _list_intro_start(text: str, line_start: int) -> int | None:
     return None
 
 
+def _local_heading(minor: list[tuple[int, str]], offset: int, path: list[Section]) -> str:
+    """The nearest minor heading above `offset` inside its innermost section, if any."""
+    index = bisect.bisect_right(minor, (offset, "")) - 1
+    if index < 0 or not path:
+        return ""
+    start, title = minor[index]
+    return title if path[-1].start < start < offset else ""
+
+
 def _preceding_sections(sections: list[Section], section: Section | None) -> list[Section]:
     """The headings before `section`, nearest first: plain-text reports often lose the levels
     that make "LES TRANSPORTS" a part of "LES DÉPENSES EN SECOURS"."""
@@ -439,9 +450,11 @@ class Linker:
         """The weight of a fitting unit: more for a unit only one indicator counts."""
         return SPECIFIC_UNIT_WEIGHT if self.unit_owners.get(unit_key, 0) == 1 else UNIT_WEIGHT
 
-    def section_score(self, entry: Indicator, titles: list[str]) -> float:
-        """1 when the innermost section's folded title names the indicator's service, 0.7 for an
-        enclosing one."""
+    def section_score(self, entry: Indicator, titles: list[str], local_heading: str = "") -> float:
+        """1 when the innermost section's folded title (or a minor heading above the number
+        inside it, a little more) names the indicator's service, 0.7 for an enclosing one."""
+        if any(word in local_heading for word in self.section_words[entry.id]):
+            return LOCAL_HEADING
         for depth, title in enumerate(reversed(titles)):
             if any(word in title for word in self.section_words[entry.id]):
                 return 1.0 if depth == 0 else 0.7
@@ -473,6 +486,7 @@ class Linker:
         best = None
         label_key = lemma_key(f"{context.label} {context.before}")  # table labels match exactly
         titles = [fold(section.title) for section in context.sections]
+        local_heading = fold(context.local_heading)
         clause_key = lemma_key(_without_asides(f"{context.before} {context.label}"))
         titled = set().union(*(self.label_alias_ids(s.title) for s in context.sections))
         for earlier in context.preceding:
@@ -498,7 +512,7 @@ class Linker:
             excluded = self.excluded_patterns.get(entry.id)
             if excluded and excluded.search(clause_key):
                 continue
-            section = self.section_score(entry, titles)
+            section = self.section_score(entry, titles, local_heading)
             clause_pattern = self.clause_section_patterns.get(entry.id)
             if clause_pattern and clause_pattern.search(clause_key):
                 section = CLAUSE_SECTION  # "les 3 LAEP ont accueilli 39 enfants"
@@ -604,6 +618,7 @@ def extract_indicators(document: Document, sections: list[Section], *,
     section_index = {id(section): index for index, section in enumerate(sections)}
     quantities = [q for q in find_quantities(plain) if q.role == "value"]
     heading_starts = sorted(section.start for section in sections)
+    minor = [(heading.line.start, heading.title) for heading in minor_headings(document)]
     for index, quantity in enumerate(quantities):
         # A number's label ends at the next number or the next heading: "2023 - 19" then the
         # heading "SECOURS" is no count of secours.
@@ -618,6 +633,7 @@ def extract_indicators(document: Document, sections: list[Section], *,
         context = build_context(document, plain, quantity, sections, previous_end, next_start)
         if any(_TARGET_SECTION.search(s.title) for s in context.sections[-1:]):
             continue  # targets and perspectives are not activity (gold-format.md)
+        context.local_heading = _local_heading(minor, quantity.start, context.sections)
         hits = _context_hits(quantity, context, spans, linker)
         linked = linker.link(quantity, context, hits)
         if linked is None and values and index and _continues_list(plain, quantities[index - 1], quantity):

@@ -189,11 +189,27 @@ def heading_candidates(document: Document) -> list[Candidate]:
     Where the report has a table of contents, its entries are the headings: a body line is a
     heading when it matches an entry not yet used (fuzzy, for the converters' spacing).
     """
-    lines = document.lines
-    skip = toc_lines(lines)
+    skip = toc_lines(document.lines)
     listed = toc_titles(document, skip)
     if len(listed) >= 5:
         return toc_headings(document, skip, listed)
+    return cue_headings(document, skip)
+
+
+def minor_headings(document: Document) -> list[Candidate]:
+    """Heading lines below the level of the table of contents ("ESA", "Transport accompagné"
+    under "Le Service Portage-Instruction-Facturation"): what the layout cues would take as
+    headings in a report with no contents. Empty for a report without one (they are its
+    sections already)."""
+    skip = toc_lines(document.lines)
+    if len(toc_titles(document, skip)) < 5:
+        return []
+    return cue_headings(document, skip)
+
+
+def cue_headings(document: Document, skip: set[int]) -> list[Candidate]:
+    """Heading lines picked by their layout (PDF) or text cues, outside the lines in `skip`."""
+    lines = document.lines
     furniture = repeated_lines(document)
     body = body_font_size(document)
     candidates = []

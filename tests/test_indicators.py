@@ -165,3 +165,25 @@ def test_an_alias_in_parentheses_is_a_detail_of_the_clause():
     text = ("Le Service Portage-Instruction-Facturation\n\nLe service est composé de 4 agents chargés "
             "de toute la facturation de la Direction (Aide à domicile, portage, soins infirmiers...).\n")
     assert linked(text) == [("rh.agents", 4, 2023)]
+
+
+CONTENTS = ("Sommaire\n\nÉdito\t2\nLe Service Portage-Instruction-Facturation\t3\nLe SSIAD\t4\n"
+            "Petite enfance\t5\nCohésion sociale\t6\n\n")
+
+
+def test_a_minor_heading_under_a_contents_chapter_names_the_service():
+    chapter = ("Le Service Portage-Instruction-Facturation\n\n"
+               "Portage de repas\n\n» 754 bénéficiaires livrés.\n\n"
+               "Transport accompagné\n\n» 306 bénéficiaires ont eu recours à cette prestation.\n\n"
+               "Chiffres clés\n\n» 1 748 bénéficiaires.\n")
+    values = linked(CONTENTS + chapter)
+    assert ("transport.beneficiaires", 306, 2023) in values
+    assert ("portage_repas.beneficiaires", 754, 2023) in values
+    # a heading naming no service leaves the chapter's
+    assert ("portage_repas.beneficiaires", 1748, 2023) in values
+
+
+def test_training_hours_are_not_service_hours():
+    text = ("Le Service d'Aide à Domicile\n\nLe service a réalisé 251 941 heures d'intervention.\n"
+            "Le service a organisé en interne 2200 heures de formation.\n")
+    assert linked(text) == [("saad.heures", 251941, 2023)]
