@@ -536,11 +536,15 @@ class Linker:
         return bool(self.budget_part_pattern.search(lemma_key(row)))
 
     def row_entity_ids(self, row: str) -> set[str]:
-        """Ids whose unit a table row label names as the thing the row is about ("Accueil de
-        loisirs de Badens": one structure, so its cells count something else)."""
+        """Ids whose unit a table row label names as the one thing the row is about ("Accueil
+        de loisirs de Badens", "AL Minervo sur la commune de Peyriac"), or a caption as the
+        kind of thing every row is ("Accueils de loisirs"): its cells count something else."""
         key = lemma_key(row)
+        single = fold(row)
         return {entry_id for entry_id, units in self.unit_keys.items()
-                if any(key.startswith(unit + " ") for unit in units)}
+                if any(key == unit or key.startswith(unit + " ")
+                       or re.search(rf"(?<!\w)(?:la|le|l'|un|une)\s?{re.escape(unit)}(?!\w)", single)
+                       for unit in units)}
 
 
 def _word_pattern(words: list[str]) -> re.Pattern[str]:
@@ -726,7 +730,7 @@ def _context_hits(quantity: Quantity, context: Context, spans: AliasSpans,
                 # a caption names what a row counts ("nombre d'enfants accueillis"); for amounts
                 # only when the row is a budget or a part of one: the lines under "Dépenses
                 # d'équipement" are details, not the expenses of a budget
-                caption_ids = linker.label_alias_ids(table.caption)
+                caption_ids = linker.label_alias_ids(table.caption) - linker.row_entity_ids(table.caption)
                 if not linker.is_budget_part(table.row):
                     caption_ids = caption_ids - linker.named_ids
                 add(caption_ids, 0.8)

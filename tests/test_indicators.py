@@ -187,3 +187,10 @@ def test_training_hours_are_not_service_hours():
     text = ("Le Service d'Aide à Domicile\n\nLe service a réalisé 251 941 heures d'intervention.\n"
             "Le service a organisé en interne 2200 heures de formation.\n")
     assert linked(text) == [("saad.heures", 251941, 2023)]
+
+
+def test_a_caption_or_row_naming_one_structure_makes_cells_counts_of_something_else():
+    text = ("Accueils de loisirs\n\n\tMaternel\tÉlémentaire\n"
+            "Conques (6-11 ans) à partir de juillet 2019\t-\t110\n"
+            "AL Minervo sur la commune de Peyriac : (3-11 ans)\t32\t60\n")
+    assert linked(text, report_year=2019) == []
