@@ -535,14 +535,21 @@ class Linker:
         """True for a table row naming a budget or one of its sections ("Investissement")."""
         return bool(self.budget_part_pattern.search(lemma_key(row)))
 
-    def row_entity_ids(self, row: str) -> set[str]:
+    def unit_owner_ids(self, label: str) -> set[str]:
+        """The indicator whose own unit (counted by no other) the whole label is."""
+        key = lemma_key(label)
+        if self.unit_owners.get(key) != 1:
+            return set()
+        return {entry_id for entry_id, units in self.unit_keys.items() if key in units}
+
+    def row_entity_ids(self, row: str, caption: bool = False) -> set[str]:
         """Ids whose unit a table row label names as the one thing the row is about ("Accueil
-        de loisirs de Badens", "AL Minervo sur la commune de Peyriac"), or a caption as the
-        kind of thing every row is ("Accueils de loisirs"): its cells count something else."""
+        de loisirs de Badens", "AL Minervo sur la commune de Peyriac"), or a `caption` as the
+        kind of thing every row is ("Accueils de loisirs"): their cells count something else."""
         key = lemma_key(row)
         single = fold(row)
         return {entry_id for entry_id, units in self.unit_keys.items()
-                if any(key == unit or key.startswith(unit + " ")
+                if any(key.startswith(unit + " ") or caption and key == unit
                        or re.search(rf"(?<!\w)(?:la|le|l'|un|une)\s?{re.escape(unit)}(?!\w)", single)
                        for unit in units)}
 
@@ -724,13 +731,14 @@ def _context_hits(quantity: Quantity, context: Context, spans: AliasSpans,
         header_ids = set() if table.account else linker.label_alias_ids(table.header)
         if not header_ids:  # a column header naming the measure makes the row a scope only
             add(row_ids - linker.row_entity_ids(table.row), 1.0)
+            add(linker.unit_owner_ids(table.row), 1.0)  # "ALAE | 67" reads "67 ALAE"
         if not table.account:
             add(header_ids, 1.0)
             if table.value_columns <= 1:
                 # a caption names what a row counts ("nombre d'enfants accueillis"); for amounts
                 # only when the row is a budget or a part of one: the lines under "Dépenses
                 # d'équipement" are details, not the expenses of a budget
-                caption_ids = linker.label_alias_ids(table.caption) - linker.row_entity_ids(table.caption)
+                caption_ids = linker.label_alias_ids(table.caption) - linker.row_entity_ids(table.caption, caption=True)
                 if not linker.is_budget_part(table.row):
                     caption_ids = caption_ids - linker.named_ids
                 add(caption_ids, 0.8)
