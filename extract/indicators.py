@@ -647,10 +647,13 @@ def extract_indicators(document: Document, sections: list[Section], *,
         context.local_heading = _local_heading(minor, quantity.start, context.sections)
         hits = _context_hits(quantity, context, spans, linker)
         linked = linker.link(quantity, context, hits)
-        if linked is None and values and index and _continues_list(plain, quantities[index - 1], quantity):
+        if linked is None and values and index and values[-1].indicator:
             previous = values[-1]
-            if previous.indicator and previous.start == quantities[index - 1].start:
-                entry = catalogue.by_id[previous.indicator]
+            entry = catalogue.by_id[previous.indicator]
+            # a named indicator needs its own alias: "405.000 euros [de la communauté de
+            # communes], 60.000 euros du département" are two sources of revenue
+            if not entry.named and previous.start == quantities[index - 1].start and _continues_previous(
+                    plain, quantities[index - 1], quantity, linker.unit_keys[entry.id]):
                 linked = (entry, 2.0, "ellipsis")
         innermost = context.sections[-1] if context.sections else None
         year = find_year(plain, quantity, context, report_year,
@@ -694,16 +697,22 @@ def extract_indicators(document: Document, sections: list[Section], *,
     return values
 
 
-_LIST_GAP = re.compile(r"^[^.;!?\n]{0,50}?(?:,|\bet\b|\bdont\b|/|\bpuis\b)[^.;!?]{0,12}$", re.S)
+_LIST_GAP = re.compile(r"^(?:(?!\n\s*\n)[^.;!?]){0,60}?(?:,|\bet\b|\bdont\b|/|\bpuis\b)[^.;!?]{0,12}$")
+_PART = re.compile(r"\bdont\s*$")
 
 
-def _continues_list(plain: str, previous: Quantity, quantity: Quantity) -> bool:
-    """True when `quantity` has no noun of its own and follows `previous` in the same list:
-    "43 dossiers en 2022, 48 en 2023", "754 bénéficiaires (+ 8 %) dont 653 ... et 101"."""
-    if quantity.unit or quantity.noun or previous.unit is None:
+def _continues_previous(plain: str, previous: Quantity, quantity: Quantity, units: set[str]) -> bool:
+    """True when `quantity` goes on from `previous`, linked to an indicator counting `units`:
+    the next item of the same list ("43 dossiers en 2022, 48 en 2023", "754 bénéficiaires
+    dont 653 ... et 101", "4 dossiers ... et 2 dossiers") or a part of it ("39 975 / Le nombre
+    d'appels gérés dont 5 124 en interne"), and names nothing else."""
+    if quantity.noun or quantity.unit and lemma_key(quantity.unit) not in units:
         return False
     gap = re.sub(r"\([^()]*\)", "", plain[previous.unit_end or previous.end : quantity.start])
-    return bool(_LIST_GAP.match(gap))
+    if _PART.search(gap.replace("*", " ").rstrip()) and not re.search(r"[.!?;]\s|\n\s*\n", gap.lstrip()):
+        return True
+    same_noun = quantity.unit is None or quantity.unit == previous.unit
+    return same_noun and bool(_LIST_GAP.match(gap))
 
 
 def _context_hits(quantity: Quantity, context: Context, spans: AliasSpans,

@@ -194,3 +194,21 @@ def test_a_caption_or_row_naming_one_structure_makes_cells_counts_of_something_e
             "Conques (6-11 ans) à partir de juillet 2019\t-\t110\n"
             "AL Minervo sur la commune de Peyriac : (3-11 ans)\t32\t60\n")
     assert linked(text, report_year=2019) == []
+
+
+def test_a_part_after_dont_and_a_repeated_noun_continue_the_previous_value():
+    infographic = ("ACCUEIL\n\n39 975\n\n*Le nombre d'appels gérés\nau CIAS en 2023\n"
+                   "dont 5 124 en interne.*\n\n14\n\n*Le nombre de dossiers\nd'aide sociale légale\n"
+                   "traités dont 4 dossiers\ntraités par le CCAS\nd'Esternay et 2 dossiers\ntraités par le CCAS de Broyes*\n")
+    assert linked(infographic) == [
+        ("accueil.appels", 39975, 2023), ("accueil.appels", 5124, 2023),
+        ("aide_sociale_legale.dossiers", 14, 2023), ("aide_sociale_legale.dossiers", 4, 2023),
+        ("aide_sociale_legale.dossiers", 2, 2023)]
+
+
+def test_amounts_of_a_list_need_their_own_finance_alias():
+    text = ("Celui-ci s'élève en 2009 à un million d'euros, dont près de la moitié provient de la "
+            "communauté de communes (405.000 euros), 60.000 euros du département de Mayenne.\n")
+    values = linked(text, report_year=2009)
+    assert ("finances.subvention", 405000, 2009) in values
+    assert not [v for v in values if v[1] == 60000]
