@@ -40,7 +40,8 @@ UNIT_WEIGHT = 1.0
 SPECIFIC_UNIT_WEIGHT = 1.5  # a unit only one indicator counts ("appels", "ETP", "nuitées")
 SECTION_WEIGHT = 1.0
 LOCAL_HEADING = 1.1  # a minor heading right above ("Transport accompagné") beats its section's
-CLAUSE_SECTION = 1.2  # the number's own clause names a service: stronger than the section's title
+CLAUSE_SECTION = 1.2
+OTHER_SERVICE_PENALTY = 1.0  # an indicator of another service than the minor heading above names  # the number's own clause names a service: stronger than the section's title
 TITLE_ALIAS_WEIGHT = 0.6  # an alias in a section title, not next to the number
 TOPIC_LOOKBACK = 8  # earlier headings searched for a title alias when the section has none
 DISTINCT_VALUE = 1000  # from this size a repeated value is taken as the same fact
@@ -415,11 +416,8 @@ class Linker:
         self.alias_heads = {
             entry_id: {key.split()[0] for key in keys if key} for entry_id, keys in self.alias_keys.items()
         }
-        self.section_words = {
-            entry.id: [fold(word) for word in entry.section_words]
-            for entry in self.catalogue.indicators
-        }
-        self.clause_section_patterns = {
+        # one word-bounded rule for titles, minor headings and clauses naming a service
+        self.service_patterns = {
             entry.id: _word_pattern(entry.section_words)
             for entry in self.catalogue.indicators if entry.section_words
         }
@@ -450,13 +448,20 @@ class Linker:
         """The weight of a fitting unit: more for a unit only one indicator counts."""
         return SPECIFIC_UNIT_WEIGHT if self.unit_owners.get(unit_key, 0) == 1 else UNIT_WEIGHT
 
+    def names_service(self, entry: Indicator, key: str) -> bool:
+        """True when `key` (a lemma key: a clause, a minor heading) names the entry's service,
+        as whole words ("accueillis" does not name the "accueil")."""
+        pattern = self.service_patterns.get(entry.id)
+        return bool(key and pattern and pattern.search(key))
+
     def section_score(self, entry: Indicator, titles: list[str], local_heading: str = "") -> float:
-        """1 when the innermost section's folded title (or a minor heading above the number
-        inside it, a little more) names the indicator's service, 0.7 for an enclosing one."""
-        if any(word in local_heading for word in self.section_words[entry.id]):
+        """1 when the innermost section's title (lemma keys, like `local_heading`: a minor heading
+        above the number inside it, a little more) names the indicator's service, 0.7 for an
+        enclosing one."""
+        if self.names_service(entry, local_heading):
             return LOCAL_HEADING
         for depth, title in enumerate(reversed(titles)):
-            if any(word in title for word in self.section_words[entry.id]):
+            if self.names_service(entry, title):
                 return 1.0 if depth == 0 else 0.7
         return 0.0
 
@@ -485,8 +490,8 @@ class Linker:
         """
         best = None
         label_key = lemma_key(f"{context.label} {context.before}")  # table labels match exactly
-        titles = [fold(section.title) for section in context.sections]
-        local_heading = fold(context.local_heading)
+        titles = [lemma_key(section.title) for section in context.sections]
+        local_heading = lemma_key(context.local_heading)
         clause_key = lemma_key(_without_asides(f"{context.before} {context.label}"))
         titled = set().union(*(self.label_alias_ids(s.title) for s in context.sections))
         for earlier in context.preceding:
@@ -494,6 +499,8 @@ class Linker:
                 break
             titled = self.label_alias_ids(earlier.title)
         unit_key = lemma_key(quantity.unit or "")
+        local_services = {entry.prefix for entry in self.catalogue.indicators
+                          if self.names_service(entry, local_heading)}
         for entry in self.catalogue.indicators:
             unit = self.unit_fits(entry, quantity, unit_key)
             if unit is False or entry.min_value is not None and quantity.value < entry.min_value:
@@ -513,14 +520,15 @@ class Linker:
             if excluded and excluded.search(clause_key):
                 continue
             section = self.section_score(entry, titles, local_heading)
-            clause_pattern = self.clause_section_patterns.get(entry.id)
-            if clause_pattern and clause_pattern.search(clause_key):
+            if self.names_service(entry, clause_key):
                 section = CLAUSE_SECTION  # "les 3 LAEP ont accueilli 39 enfants"
             in_title = TITLE_ALIAS_WEIGHT if entry.id in titled else 0.0
             if not alias and not (unit and (section or in_title)):
                 continue
             score = (ALIAS_WEIGHT * max(alias, in_title) + (self.unit_weight(unit_key) if unit else 0.0)
                      + SECTION_WEIGHT * section)
+            if local_services and entry.prefix not in local_services and section < CLAUSE_SECTION:
+                score -= OTHER_SERVICE_PENALTY  # under "ESA", "personnes accompagnées" are the ESA's
             if not method:
                 method = "section_context"
             if context.table and alias:

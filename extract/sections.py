@@ -178,7 +178,9 @@ def toc_titles(document: Document, skip: set[int]) -> list[str]:
     titles = []
     for line in document.lines:
         if line.start in skip and not _TOC_TITLE.match(clean_line(line)):
-            title = re.sub(r"(?:\t|\.{3,}|\s{2,}|…+)\s*\d{1,3}\s*$", "", clean_line(line))
+            # the page number goes before whitespace is normalised: its tab is the separator
+            title = normalise_title(blank_markup(re.sub(r"(?:\t|\.{3,}|\s{2,}|…+)\s*\d{1,3}\s*$", "",
+                                                        line.text)))
             titles.append(_fold(title))
     return titles
 

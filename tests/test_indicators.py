@@ -212,3 +212,13 @@ def test_amounts_of_a_list_need_their_own_finance_alias():
     values = linked(text, report_year=2009)
     assert ("finances.subvention", 405000, 2009) in values
     assert not [v for v in values if v[1] == 60000]
+
+
+def test_under_a_minor_heading_a_generic_alias_of_another_service_loses():
+    chapter = ("Le SSIAD\n\nChiffres clés\n\nESA\n\n"
+               "- » Bénéficiaires : 122 personnes accompagnées pour 1 461 séances réalisées.\n\n"
+               "Petite enfance\n\nStructures et nombre d'enfants accueillis\n\nFabre Églantine\t24\n")
+    values = linked(CONTENTS + chapter)
+    assert ("esa.patients", 122, 2023) in values
+    # "accueillis" names no "accueil" service: the crèche's table keeps its indicator
+    assert ("creche.enfants", 24, 2023) in values

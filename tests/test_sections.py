@@ -6,9 +6,9 @@ from conftest import CORPUS, GOLD, corpus_files
 from extract.reader import read_document
 from extract.sections import find_sections, normalise_title
 
-# Floors just under the scores reached (precision 0.872, recall 0.913); raise them as they improve.
+# Floors just under the scores reached (precision 0.875, recall 0.937); raise them as they improve.
 HEADING_PRECISION_FLOOR = 0.87
-HEADING_RECALL_FLOOR = 0.91
+HEADING_RECALL_FLOOR = 0.93
 
 
 def heading_counts():
