@@ -40,8 +40,8 @@ UNIT_WEIGHT = 1.0
 SPECIFIC_UNIT_WEIGHT = 1.5  # a unit only one indicator counts ("appels", "ETP", "nuitées")
 SECTION_WEIGHT = 1.0
 LOCAL_HEADING = 1.1  # a minor heading right above ("Transport accompagné") beats its section's
-CLAUSE_SECTION = 1.2
-OTHER_SERVICE_PENALTY = 1.0  # an indicator of another service than the minor heading above names  # the number's own clause names a service: stronger than the section's title
+CLAUSE_SECTION = 1.2  # the number's own clause names a service: stronger than the section's title
+OTHER_SERVICE_PENALTY = 1.0  # an indicator of another service than the minor heading above names
 TITLE_ALIAS_WEIGHT = 0.6  # an alias in a section title, not next to the number
 TOPIC_LOOKBACK = 8  # earlier headings searched for a title alias when the section has none
 DISTINCT_VALUE = 1000  # from this size a repeated value is taken as the same fact
@@ -422,7 +422,8 @@ class Linker:
             for entry in self.catalogue.indicators if entry.section_words
         }
         self.excluded_patterns = {
-            entry.id: _word_pattern(entry.excluded_by) for entry in self.catalogue.indicators if entry.excluded_by
+            entry.id: _word_pattern(entry.excluded_by)
+            for entry in self.catalogue.indicators if entry.excluded_by
         }
         self.alias_patterns = {
             entry_id: [re.compile(rf"(?<!\w){re.escape(key)}(?!\w)") for key in keys]
@@ -755,7 +756,8 @@ def _context_hits(quantity: Quantity, context: Context, spans: AliasSpans,
                 # a caption names what a row counts ("nombre d'enfants accueillis"); for amounts
                 # only when the row is a budget or a part of one: the lines under "Dépenses
                 # d'équipement" are details, not the expenses of a budget
-                caption_ids = linker.label_alias_ids(table.caption) - linker.row_entity_ids(table.caption, caption=True)
+                caption_ids = (linker.label_alias_ids(table.caption)
+                               - linker.row_entity_ids(table.caption, caption=True))
                 if not linker.is_budget_part(table.row):
                     caption_ids = caption_ids - linker.named_ids
                 add(caption_ids, 0.8)

@@ -199,7 +199,8 @@ def test_a_caption_or_row_naming_one_structure_makes_cells_counts_of_something_e
 def test_a_part_after_dont_and_a_repeated_noun_continue_the_previous_value():
     infographic = ("ACCUEIL\n\n39 975\n\n*Le nombre d'appels gérés\nau CIAS en 2023\n"
                    "dont 5 124 en interne.*\n\n14\n\n*Le nombre de dossiers\nd'aide sociale légale\n"
-                   "traités dont 4 dossiers\ntraités par le CCAS\nd'Esternay et 2 dossiers\ntraités par le CCAS de Broyes*\n")
+                   "traités dont 4 dossiers\ntraités par le CCAS\nd'Esternay et 2 dossiers\n"
+                   "traités par le CCAS de Broyes*\n")
     assert linked(infographic) == [
         ("accueil.appels", 39975, 2023), ("accueil.appels", 5124, 2023),
         ("aide_sociale_legale.dossiers", 14, 2023), ("aide_sociale_legale.dossiers", 4, 2023),
