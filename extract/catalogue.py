@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -40,6 +40,7 @@ def singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)  # section titles and table labels are asked for every number under them
 def lemma_key(text: str) -> str:
     """Folded, singular form of every word: `Heures réalisées` → `heure realisee`."""
     return " ".join(singular(word) for word in fold(text).replace("-", " ").split())

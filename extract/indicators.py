@@ -406,6 +406,13 @@ class Linker:
             entry.id: {lemma_key(unit) for unit in entry.units} for entry in self.catalogue.indicators
         }
         self._label_cache: dict[tuple[str, bool], set[str]] = {}
+        self._entity_cache: dict[tuple[str, bool], set[str]] = {}
+        # "la commune de Peyriac", "un accueil de loisirs": one thing of the unit
+        self.one_of_unit_patterns = {
+            entry_id: re.compile(r"(?<!\w)(?:la|le|l'|un|une)\s?(?:"
+                                 + "|".join(re.escape(unit) for unit in sorted(units)) + r")(?!\w)")
+            for entry_id, units in self.unit_keys.items()
+        }
         self.named_ids = {entry.id for entry in self.catalogue.indicators if entry.named}
         self.budget_part_pattern = _word_pattern(self.catalogue.budget_parts)
         self.planned_column_pattern = _word_pattern(self.catalogue.planned_columns)
@@ -555,12 +562,15 @@ class Linker:
         """Ids whose unit a table row label names as the one thing the row is about ("Accueil
         de loisirs de Badens", "AL Minervo sur la commune de Peyriac"), or a `caption` as the
         kind of thing every row is ("Accueils de loisirs"): their cells count something else."""
-        key = lemma_key(row)
-        single = fold(row)
-        return {entry_id for entry_id, units in self.unit_keys.items()
-                if any(key.startswith(unit + " ") or caption and key == unit
-                       or re.search(rf"(?<!\w)(?:la|le|l'|un|une)\s?{re.escape(unit)}(?!\w)", single)
-                       for unit in units)}
+        if (row, caption) not in self._entity_cache:  # asked again by every cell of the row
+            key = lemma_key(row)
+            single = fold(row)
+            self._entity_cache[row, caption] = {
+                entry_id for entry_id, units in self.unit_keys.items()
+                if any(key.startswith(unit + " ") or caption and key == unit for unit in units)
+                or self.one_of_unit_patterns[entry_id].search(single)
+            }
+        return self._entity_cache[row, caption]
 
 
 def _word_pattern(words: list[str]) -> re.Pattern[str]:
