@@ -189,7 +189,7 @@ def heading_candidates(document: Document) -> list[Candidate]:
     """Pick the heading lines of a document and give each a level (1 to 3).
 
     Where the report has a table of contents, its entries are the headings: a body line is a
-    heading when it matches an entry not yet used (fuzzy, for the converters' spacing).
+    heading when it matches an entry (fuzzy, for the converters' spacing), in the contents' order.
     """
     skip = toc_lines(document.lines)
     listed = toc_titles(document, skip)
