@@ -261,8 +261,42 @@ def read_pdf_pdfium(path: Path) -> Document:
     return builder.build(path)
 
 
+def _number_tables(page) -> list:
+    """The page's ruled tables (pdfplumber's table finder) that hold figures: at least two rows
+    and two columns, and a digit in some cell (a framed title box is no table)."""
+    tables = []
+    for table in page.find_tables():
+        rows = table.extract()
+        if len(rows) >= 2 and max(len(row) for row in rows) >= 2 and any(
+                cell and re.search(r"\d", cell) for row in rows for cell in row):
+            row_boxes = [row.bbox for row in table.rows]  # one per extracted row
+            tables.append((table.bbox, list(zip(row_boxes, rows, strict=True))))
+    return tables
+
+
+def _with_table_rows(lines: list[dict], tables: list) -> list[dict]:
+    """Replace the text lines inside each table by one line per row, cells joined by tabs:
+    the layout the text corpus has, which the linker reads by row label and column header."""
+    if not tables:
+        return lines
+    kept = [line for line in lines if not any(_inside(line["bbox"], bbox) for bbox, _ in tables)]
+    for _, rows in tables:
+        for row_bbox, row in rows:
+            cells = [" ".join((cell or "").split()) for cell in row]
+            kept.append({"text": "\t".join(cells), "bbox": tuple(row_bbox), "font_size": None,
+                         "bold": False})
+    return sorted(kept, key=lambda line: (round(line["bbox"][1]), line["bbox"][0]))
+
+
+def _inside(box: tuple, table: tuple) -> bool:
+    """True when the middle of a line's box is within a table's box."""
+    middle_x, middle_y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return table[0] <= middle_x <= table[2] and table[1] <= middle_y <= table[3]
+
+
 def read_pdf_plumber(path: Path) -> Document:
-    """Read a PDF through pdfplumber: lines from `extract_text_lines` with their characters' fonts."""
+    """Read a PDF through pdfplumber: lines from `extract_text_lines` with their characters' fonts;
+    a ruled table holding figures becomes one tab-separated line per row."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -284,6 +318,7 @@ def read_pdf_plumber(path: Path) -> Document:
                             "bold": bool(chars) and _is_bold(chars[0].get("fontname")),
                         }
                     )
+                lines = _with_table_rows(lines, _number_tables(page))
                 builder.add(page.page_number, lines, float(page.width), float(page.height))
                 page.close()
     except (PDFSyntaxError, PDFPasswordIncorrect) as error:

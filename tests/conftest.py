@@ -54,6 +54,8 @@ def build_report_pdf(path: Path) -> Path:
                                                                    "2 843 456 €")]):
         for j, cell in enumerate(row):
             pdf.drawString(60 + 150 * j, height - 330 - 14 * i, cell)
+    # ruled like a report's table, so that pdfplumber's table finder sees it
+    pdf.grid([55, 205, 355, 505], [height - 318, height - 334, height - 348])
     pdf.showPage()
     pdf.save()
     return path

@@ -87,3 +87,26 @@ def test_cp1252_text_is_decoded_with_a_warning(bad_files):
     document = read_document(bad_files["cp1252"])
     assert "été" in document.text
     assert "decoded as cp1252" in document.warnings[0]
+
+
+def test_pdfplumber_reads_a_ruled_table_as_tab_separated_rows(tmp_path):
+    from conftest import build_report_pdf
+
+    from extract.indicators import extract_indicators
+    from extract.sections import find_sections
+
+    document = read_document(build_report_pdf(tmp_path / "report.pdf"), pdf_reader="pdfplumber")
+    rows = [line.text for line in document.lines if "\t" in line.text]
+    assert rows == ["Budget\tDépenses\tRecettes", "CIAS\t2 147 726 €\t2 843 456 €"]
+    values = extract_indicators(document, find_sections(document), report_year=2023)
+    linked = {(v.indicator, v.value) for v in values if v.indicator}
+    assert {("finances.depenses", 2147726), ("finances.recettes", 2843456)} <= linked
+
+
+def test_pdfplumber_tables_of_a_real_pdf(real_pdfs):
+    council = [p for p in real_pdfs if "conseil_municipal" in p.name]
+    if not council:
+        pytest.skip("shared PDFs absent")
+    document = read_document(council[0], pdf_reader="pdfplumber")
+    assert "LISTE 2\t14\t3\t1\t4" in [line.text for line in document.lines]
+    assert "LISTE 2\t14" not in read_document(council[0]).text  # the text layer has no cells
