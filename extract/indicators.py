@@ -43,6 +43,7 @@ LOCAL_HEADING = 1.1  # a minor heading right above ("Transport accompagné") bea
 CLAUSE_SECTION = 1.2  # the number's own clause names a service: stronger than the section's title
 OTHER_SERVICE_PENALTY = 1.0  # an indicator of another service than the minor heading above names
 TITLE_ALIAS_WEIGHT = 0.6  # an alias in a section title, not next to the number
+WRAP_LOOKBACK_LINES = 4  # lines of a wrapped clause read back from a number
 TOPIC_LOOKBACK = 8  # earlier headings searched for a title alias when the section has none
 DISTINCT_VALUE = 1000  # from this size a repeated value is taken as the same fact
 LONGER_ALIAS_BONUS = 0.02  # per extra token of the matched alias
@@ -136,7 +137,10 @@ def _without_asides(segment: str) -> str:
 
 
 def _clause_before(text: str, start: int, line_start: int) -> str:
-    """The clause before a number; for "Nombre de délibérations : 104" the label before the colon."""
+    """The clause before a number; for "Nombre de délibérations : 104" the label before the colon.
+    A clause wrapped over lines (an infographic box, a narrow column: "Le nombre de dossiers de /
+    domiciliation / traités soit 40 personnes") goes on over the lines above."""
+    line_start = _wrapped_start(text, line_start)
     segment = text[line_start:start]
     breaks = list(_CLAUSE_BREAK.finditer(_without_asides(segment)))
     if breaks and not segment[breaks[-1].end():].strip(" *\t") and breaks[-1].group().startswith(":"):
@@ -144,6 +148,24 @@ def _clause_before(text: str, start: int, line_start: int) -> str:
         earlier = list(_CLAUSE_BREAK.finditer(_without_asides(label)))
         return segment[earlier[-1].end() if earlier else 0 :]
     return segment[breaks[-1].end():] if breaks else segment
+
+
+_WRAP_END = re.compile(r"[.;:!?]\W*$")
+
+
+def _wrapped_start(text: str, line_start: int) -> int:
+    """The start of the first line of the wrapped text block that `line_start` continues: the
+    lines above, up to a blank line, a table row, a bullet or a line ending a sentence."""
+    for _ in range(WRAP_LOOKBACK_LINES):
+        if line_start == 0 or not _LOWER_START.match(text[line_start : line_start + 40].lstrip("* ")):
+            break
+        previous_start, _ = _line_bounds(text, line_start - 1)
+        previous = text[previous_start : line_start - 1]
+        if (not previous.strip() or "\t" in previous or _BULLET_LINE.match(previous)
+                or _WRAP_END.search(previous)):
+            break
+        line_start = previous_start
+    return line_start
 
 
 def _clause_after(text: str, end: int, line_end: int) -> str:

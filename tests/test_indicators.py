@@ -223,3 +223,9 @@ def test_under_a_minor_heading_a_generic_alias_of_another_service_loses():
     assert ("esa.patients", 122, 2023) in values
     # "accueillis" names no "accueil" service: the crèche's table keeps its indicator
     assert ("creche.enfants", 24, 2023) in values
+
+
+def test_a_clause_wrapped_over_lines_names_its_service():
+    text = ("ACCUEIL\n\n5 478\n\npersonnes accueillies\n\n24\n\n*Le nombre de dossiers de\ndomiciliation\n"
+            "traités soit 40 personnes*\n")
+    assert ("domiciliation.personnes", 40, 2023) in linked(text)
