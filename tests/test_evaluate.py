@@ -12,7 +12,7 @@ from extract.indicators import IndicatorValue
 
 # Floor just under the current micro F1 on the shared gold. Raise it as the score improves;
 # never lower it to make a change pass.
-F1_FLOOR = 0.87  # reached: 0.877 (the target of issue 3 was 0.85)
+F1_FLOOR = 0.87  # reached: 0.881 (the target of issue 3 was 0.85)
 DOCUMENT_F1_FLOOR = 0.83  # weakest document: 0.835
 NUMBER_RECALL_FLOOR = 0.95
 
