@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from pydantic import BaseModel
 from rapidfuzz import fuzz
@@ -106,6 +108,14 @@ def _line_bounds(text: str, offset: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
+def _lines_above(text: str, line_start: int) -> Iterator[tuple[int, str]]:
+    """The lines above the line starting at `line_start`, nearest first, as (start, text)."""
+    while line_start > 0:
+        previous_start = text.rfind("\n", 0, line_start - 1) + 1
+        yield previous_start, text[previous_start : line_start - 1]
+        line_start = previous_start
+
+
 def _block_after(text: str, position: int, max_lines: int = 5) -> tuple[str, int]:
     """The lines after `position` up to a blank line after some content (an infographic label)."""
     lines = []
@@ -156,11 +166,9 @@ _WRAP_END = re.compile(r"[.;:!?]\W*$")
 def _wrapped_start(text: str, line_start: int) -> int:
     """The start of the first line of the wrapped text block that `line_start` continues: the
     lines above, up to a blank line, a table row, a bullet or a line ending a sentence."""
-    for _ in range(WRAP_LOOKBACK_LINES):
-        if line_start == 0 or not _LOWER_START.match(text[line_start : line_start + 40].lstrip("* ")):
+    for previous_start, previous in islice(_lines_above(text, line_start), WRAP_LOOKBACK_LINES):
+        if not _LOWER_START.match(text[line_start : line_start + 40].lstrip("* ")):
             break
-        previous_start, _ = _line_bounds(text, line_start - 1)
-        previous = text[previous_start : line_start - 1]
         if (not previous.strip() or "\t" in previous or _BULLET_LINE.match(previous)
                 or _WRAP_END.search(previous)):
             break
@@ -194,10 +202,7 @@ def table_context(plain: str, quantity: Quantity) -> Table | None:
         label = _ACCOUNT.sub("", label).strip()
         table.account = True
     table.row = label
-    cursor = line_start - 1
-    while cursor > 0:
-        previous_start, _ = _line_bounds(plain, cursor - 1)
-        previous = plain[previous_start:cursor]
+    for _, previous in _lines_above(plain, line_start):
         if "\t" in previous:
             cells_above = previous.split("\t")
             # a header row names columns: words and years ("Résultats / exercice 2019"), no amounts
@@ -212,19 +217,10 @@ def table_context(plain: str, quantity: Quantity) -> Table | None:
         elif previous.strip():
             table.caption = previous.strip()
             break
-        cursor = previous_start - 1 if previous_start > 0 else 0
-        if previous_start == 0:
-            break
     if not table.caption:
         # caption above the whole table block
-        cursor = line_start
-        while cursor > 0:
-            previous_start, _ = _line_bounds(plain, cursor - 1)
-            previous = plain[previous_start : cursor - 1]
-            if previous.strip() and "\t" not in previous:
-                table.caption = previous.strip()
-                break
-            cursor = previous_start
+        table.caption = next((previous.strip() for _, previous in _lines_above(plain, line_start)
+                              if previous.strip() and "\t" not in previous), "")
     return table
 
 
@@ -280,13 +276,10 @@ def find_year(plain: str, quantity: Quantity, context: Context, report_year: int
 
 def _year_heading_above(plain: str, line_start: int, section_start: int) -> int | None:
     """The year of a short heading line above, within the section ("Les chiffres de 2022")."""
-    cursor = line_start
-    for _ in range(HEADING_LOOKBACK_LINES):
-        if cursor <= section_start:
+    for previous_start, line in islice(_lines_above(plain, line_start), HEADING_LOOKBACK_LINES):
+        if previous_start < section_start:
             return None
-        previous_start, _ = _line_bounds(plain, cursor - 1)
-        line = plain[previous_start : cursor - 1].strip()
-        cursor = previous_start
+        line = line.strip()
         if not line or len(line.split()) > 5:
             continue
         if _TARGET_SECTION.search(line):
@@ -354,11 +347,8 @@ def _list_intro_start(text: str, line_start: int) -> int | None:
     """The start of the line introducing the bulleted list just above `line_start`, when the
     line goes on with no subject of its own ("Les 5 Relais d'Assistants Maternelles :", bullets,
     "ont accueilli 499 enfants"): that line is the clause's subject."""
-    cursor, bullets = line_start, 0
-    while cursor > 0:
-        previous_start, _ = _line_bounds(text, cursor - 1)
-        previous = text[previous_start : cursor - 1]
-        cursor = previous_start
+    bullets = 0
+    for previous_start, previous in _lines_above(text, line_start):
         if not previous.strip():
             continue
         if _BULLET_LINE.match(previous):
