@@ -419,6 +419,7 @@ class Linker:
         }
         self._label_cache: dict[tuple[str, bool], set[str]] = {}
         self._entity_cache: dict[tuple[str, bool], set[str]] = {}
+        self._service_cache: dict[str, frozenset[str]] = {}
         # "la commune de Peyriac", "un accueil de loisirs": one thing of the unit
         self.one_of_unit_patterns = {
             entry_id: re.compile(r"(?<!\w)(?:la|le|l'|un|une)\s?(?:"
@@ -468,20 +469,25 @@ class Linker:
         """The weight of a fitting unit: more for a unit only one indicator counts."""
         return SPECIFIC_UNIT_WEIGHT if self.unit_owners.get(unit_key, 0) == 1 else UNIT_WEIGHT
 
-    def names_service(self, entry: Indicator, key: str) -> bool:
-        """True when `key` (a lemma key: a clause, a minor heading) names the entry's service,
-        as whole words ("accueillis" does not name the "accueil")."""
-        pattern = self.service_patterns.get(entry.id)
-        return bool(key and pattern and pattern.search(key))
+    def services_in(self, key: str) -> frozenset[str]:
+        """Ids whose service words a lemma key (title, minor heading, clause) names, as whole
+        words ("accueillis" does not name the "accueil"). Cached: every number under a heading
+        asks for it again."""
+        if key not in self._service_cache:
+            self._service_cache[key] = frozenset(
+                entry_id for entry_id, pattern in self.service_patterns.items() if key and pattern.search(key)
+            )
+        return self._service_cache[key]
 
-    def section_score(self, entry: Indicator, titles: list[str], local_heading: str = "") -> float:
-        """1 when the innermost section's title (lemma keys, like `local_heading`: a minor heading
-        above the number inside it, a little more) names the indicator's service, 0.7 for an
-        enclosing one."""
-        if self.names_service(entry, local_heading):
+    def section_score(self, entry: Indicator, title_services: list[frozenset[str]],
+                      local_services: frozenset[str] = frozenset()) -> float:
+        """1 when the innermost section's title (`title_services`: what each title of the path
+        names) names the indicator's service, 0.7 for an enclosing one, a little more than 1 for
+        a minor heading above the number inside the section (`local_services`)."""
+        if entry.id in local_services:
             return LOCAL_HEADING
-        for depth, title in enumerate(reversed(titles)):
-            if self.names_service(entry, title):
+        for depth, services in enumerate(reversed(title_services)):
+            if entry.id in services:
                 return 1.0 if depth == 0 else 0.7
         return 0.0
 
@@ -510,17 +516,17 @@ class Linker:
         """
         best = None
         label_key = lemma_key(f"{context.label} {context.before}")  # table labels match exactly
-        titles = [lemma_key(section.title) for section in context.sections]
-        local_heading = lemma_key(context.local_heading)
+        title_services = [self.services_in(lemma_key(section.title)) for section in context.sections]
+        local_ids = self.services_in(lemma_key(context.local_heading))
         clause_key = lemma_key(_without_asides(f"{context.before} {context.label}"))
+        clause_ids = self.services_in(clause_key)
         titled = set().union(*(self.label_alias_ids(s.title) for s in context.sections))
         for earlier in context.preceding:
             if titled:
                 break
             titled = self.label_alias_ids(earlier.title)
         unit_key = lemma_key(quantity.unit or "")
-        local_services = {entry.prefix for entry in self.catalogue.indicators
-                          if self.names_service(entry, local_heading)}
+        local_services = {self.catalogue.by_id[entry_id].prefix for entry_id in local_ids}
         for entry in self.catalogue.indicators:
             unit = self.unit_fits(entry, quantity, unit_key)
             if unit is False or entry.min_value is not None and quantity.value < entry.min_value:
@@ -539,8 +545,8 @@ class Linker:
             excluded = self.excluded_patterns.get(entry.id)
             if excluded and excluded.search(clause_key):
                 continue
-            section = self.section_score(entry, titles, local_heading)
-            if self.names_service(entry, clause_key):
+            section = self.section_score(entry, title_services, local_ids)
+            if entry.id in clause_ids:
                 section = CLAUSE_SECTION  # "les 3 LAEP ont accueilli 39 enfants"
             in_title = TITLE_ALIAS_WEIGHT if entry.id in titled else 0.0
             if not alias and not (unit and (section or in_title)):
