@@ -140,10 +140,13 @@ def _starts_with_number(line: str) -> bool:
     return bool(re.match(r"^\s*[+\-]?\s?\d", line))
 
 
+_ASIDE = re.compile(r"\([^()\n]*\)")  # a parenthesis on one line
+
+
 def _without_asides(segment: str) -> str:
     """`segment` with the inside of its parentheses blanked (same length): the commas of
     "Les 3 LAEP (Trèbes, Moussoulens et Villemoustaussou) ont accueilli" break no clause."""
-    return re.sub(r"\([^()\n]*\)", lambda found: "(" + " " * (len(found.group()) - 2) + ")", segment)
+    return _ASIDE.sub(lambda found: "(" + " " * (len(found.group()) - 2) + ")", segment)
 
 
 def _clause_before(text: str, start: int, line_start: int) -> str:
@@ -622,7 +625,7 @@ class AliasSpans:
         self.spans = sorted(self.spans, key=lambda span: span.start_char)
         self.starts = [span.start_char for span in self.spans]
         self.asides = set()
-        for aside in re.finditer(r"\([^()\n]*\)", self.text):
+        for aside in _ASIDE.finditer(self.text):
             first = bisect.bisect_left(self.starts, aside.start())
             last = bisect.bisect_left(self.starts, aside.end())
             self.asides.update(i for i in range(first, last) if self.spans[i].end_char <= aside.end())

@@ -93,9 +93,14 @@ def _fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
 
 
+def clean_text(text: str) -> str:
+    """`text` without markup and surrounding blanks, whitespace normalised."""
+    return normalise_title(blank_markup(text))
+
+
 def clean_line(line: Line) -> str:
     """The text of a line without markup and surrounding blanks."""
-    return normalise_title(blank_markup(line.text))
+    return clean_text(line.text)
 
 
 def heading_title(line: Line) -> str:
@@ -179,8 +184,7 @@ def toc_titles(document: Document, skip: set[int]) -> list[str]:
     for line in document.lines:
         if line.start in skip and not _TOC_TITLE.match(clean_line(line)):
             # the page number goes before whitespace is normalised: its tab is the separator
-            title = normalise_title(blank_markup(re.sub(r"(?:\t|\.{3,}|\s{2,}|…+)\s*\d{1,3}\s*$", "",
-                                                        line.text)))
+            title = clean_text(re.sub(r"(?:\t|\.{3,}|\s{2,}|…+)\s*\d{1,3}\s*$", "", line.text))
             titles.append(_fold(title))
     return titles
 
