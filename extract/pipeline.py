@@ -53,7 +53,7 @@ def _plain_number(value: float) -> int | float:
 def process(document: Document, *, catalogue: Catalogue | None = None) -> Extraction:
     """Run the steps after reading on one `Document`."""
     metadata = guess_metadata(document)
-    sections = find_sections(document)
+    sections = find_sections(document, document.warnings)
     indicators = extract_indicators(
         document, sections, report_year=metadata.report_year, catalogue=catalogue,
         narrative=metadata.doc_type == "article",

@@ -18,10 +18,15 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
 from .document import Document, Line, blank_markup
+from .outline import Outline, OutlineTracker, parse_outline, strip_outline
 from .paths import SCHEMAS_DIR
 
 MAX_HEADING_CHARS = 90
 MAX_HEADING_WORDS = 12
+MIN_CONTENTS_FOUND = 0.5  # share of contents entries found in the body for the contents to lead
+MAX_HEADINGS_PER_PAGE = 8  # more, on average, and the cues are reading list items or labels
+MIN_PAGES_WITH_HEADINGS = 5  # a report this long has chapters
+FEW_BLANKS = 0.15  # under this share of blank lines, headings are not set apart by blank lines
 _NUMBERING = re.compile(r"^\s*((?:\d{1,2}\.){1,3}\d{0,2}|[IVX]{1,4}\.|[A-H]\.|[a-h]\))\s+\S")
 _TOC_ENTRY = re.compile(r"^\s*\S.{2,}?(?:\t|\.{3,}|\s{2,}|…+)\s*\d{1,3}\s*$")
 _TOC_TITLE = re.compile(r"^\s*(sommaire|table des mati[èe]res|contents)\s*$", re.I)
@@ -31,6 +36,10 @@ _NOT_TITLE_START = re.compile(r"^[\s\W]*[a-zà-ÿ0-9(+\-–—%€]")
 _BULLET = re.compile(r"^\s*[-»•▪●◦■]\s")
 _DEFINITION = re.compile(r"^[^:]{1,40}\s?:\s*\S")  # "APA : Allocation ...", "Directeur : X"
 _INDENT = re.compile(r"^[ \t\u00a0]{3,}\S")
+_SENTENCE_CLOSED = re.compile(r"[.!?:»)]\s*$")  # a line ending a sentence or a list intro
+_SENTENCE_OPENS = re.compile(r"^\W{0,3}[A-ZÀ-Ý0-9«\"]")  # a line starting one
+# The mark before a list item or a decorated heading ("- ", "• ", "✦ ", "➢ ")
+_LEAD_MARK = re.compile(r"^\s*(?:[-–—»•▪●◦■✦➢➤►▶◆◇○□✓✔]|\*(?!\*))+\s*")
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,7 @@ class Candidate:
     line: Line
     title: str
     level: int
+    outline: Outline | None = None
 
 
 def normalise_title(title: str) -> str:
@@ -105,7 +115,13 @@ def clean_line(line: Line) -> str:
 
 def heading_title(line: Line) -> str:
     """A heading's title as written: bold/italic stars and bullets dropped, `^{er}` kept."""
-    return normalise_title(re.sub(r"\*+", " ", line.text))
+    return normalise_title(_LEAD_MARK.sub("", re.sub(r"\*+", " ", line.text)))
+
+
+def unmarked(text: str) -> str:
+    """A line's text without markup, its list mark and a colon at its end: what is compared
+    with a contents entry or tested as a title."""
+    return clean_text(_LEAD_MARK.sub("", blank_markup(text))).rstrip(" :")
 
 
 def is_upper(text: str) -> bool:
@@ -159,6 +175,9 @@ def body_font_size(document: Document) -> float | None:
 
 
 def _looks_like_title(text: str) -> bool:
+    outline = parse_outline(text) or parse_outline(text, loose=True)
+    if outline is not None:
+        text = outline.rest.rstrip(" :")
     words = text.split()
     if not 1 <= len(words) <= MAX_HEADING_WORDS or len(text) > MAX_HEADING_CHARS:
         return False
@@ -175,31 +194,66 @@ def _looks_like_title(text: str) -> bool:
         return False
     if cues.document_title.match(text):
         return False
-    return not _DEFINITION.match(text)
+    return outline is not None or not _DEFINITION.match(text)
+
+
+def _entry_key(text: str) -> str:
+    """A heading or contents entry as compared: folded, without its number, marks or colon."""
+    return _fold(strip_outline(unmarked(text)))
 
 
 def toc_titles(document: Document, skip: set[int]) -> list[str]:
-    """The titles listed in the table of contents (page numbers dropped)."""
+    """The titles listed in the table of contents (page numbers and outline numbers dropped)."""
     titles = []
     for line in document.lines:
         if line.start in skip and not _TOC_TITLE.match(clean_line(line)):
             # the page number goes before whitespace is normalised: its tab is the separator
-            title = clean_text(re.sub(r"(?:\t|\.{3,}|\s{2,}|…+)\s*\d{1,3}\s*$", "", line.text))
-            titles.append(_fold(title))
+            entry = re.sub(r"(?:\t|\.{3,}|\s{2,}|…+)\s*\d{1,3}\s*$", "", line.text)
+            key = _entry_key(entry.replace("\t", " "))
+            if key:
+                titles.append(key)
     return titles
 
 
-def heading_candidates(document: Document) -> list[Candidate]:
+def _contents_numbers(document: Document, skip: set[int]) -> dict[tuple[int, ...], str]:
+    """The outline numbers the contents give, with their titles: a body line with one of them
+    and another title is not that heading ("3 Plan du site" where the contents' 3 is "La
+    gouvernance")."""
+    numbers = {}
+    for line in document.lines:
+        if line.start in skip:
+            found = parse_outline(unmarked(line.text.replace("\t", " ")))
+            if found is not None and found.style == "decimal":
+                numbers[found.parts] = _entry_key(found.rest)
+    return numbers
+
+
+def heading_candidates(document: Document, warnings: list[str] | None = None) -> list[Candidate]:
     """Pick the heading lines of a document and give each a level (1 to 3).
 
     Where the report has a table of contents, its entries are the headings: a body line is a
-    heading when it matches an entry (fuzzy, for the converters' spacing), in the contents' order.
+    heading when it matches an entry (fuzzy, for the converters' spacing), in the contents' order;
+    numbered headings that fit the outline are added. When few entries are found in the body
+    (the contents belong to another edition, or the text lost them), the layout cues decide and
+    a warning says so.
     """
     skip = toc_lines(document.lines)
     listed = toc_titles(document, skip)
+    cues = cue_headings(document, skip)
     if len(listed) >= 5:
-        return toc_headings(document, skip, listed)
-    return cue_headings(document, skip)
+        matched = toc_headings(document, skip, listed)
+        found = len({_entry_key(c.title) for c in matched} & set(listed)) / len(set(listed))
+        if found >= MIN_CONTENTS_FOUND:
+            starts = {c.line.start for c in matched}
+            numbers = _contents_numbers(document, skip)
+            extra = [c for c in cues if c.outline is not None and c.line.start not in starts
+                     and fuzz.partial_ratio(numbers.get(c.outline.parts, _entry_key(c.title)),
+                                            _entry_key(c.title)) >= 80]
+            return sorted(matched + extra, key=lambda c: c.line.start)
+        if warnings is not None:
+            warnings.append(f"table of contents: only {found:.0%} of its entries found in the "
+                            "text; headings taken from the layout")
+    return cues
 
 
 def minor_headings(document: Document) -> list[Candidate]:
@@ -213,24 +267,62 @@ def minor_headings(document: Document) -> list[Candidate]:
     return cue_headings(document, skip)
 
 
+def _few_blank_lines(lines: list[Line]) -> bool:
+    """Text whose converter kept few blank lines: headings are not set apart by them."""
+    return sum(line.is_blank for line in lines) < FEW_BLANKS * max(1, len(lines))
+
+
 def cue_headings(document: Document, skip: set[int]) -> list[Candidate]:
-    """Heading lines picked by their layout (PDF) or text cues, outside the lines in `skip`."""
+    """Heading lines picked by their layout (PDF) or text cues, outside the lines in `skip`.
+
+    An outline number that fits the numbering so far makes a heading wherever it stands and
+    gives its level; other lines need the layout (font size and weight against the body's) or,
+    in text, a short title line set apart by blank lines or, where the text has few blank
+    lines, by the end of a sentence before it.
+    """
     lines = document.lines
     furniture = repeated_lines(document)
     body = body_font_size(document)
+    dense = _few_blank_lines(lines)
+    tracker = OutlineTracker()
     candidates = []
     for index, line in enumerate(lines):
-        if line.is_blank or line.start in skip or _BULLET.match(line.text):
+        if line.is_blank or line.start in skip or "\t" in line.text:
             continue
+        bulleted = bool(_BULLET.match(line.text))
         title = clean_line(line)
-        if _fold(title) in furniture or _PAGE_NUMBER.match(title) or "\t" in line.text:
+        if _fold(title) in furniture or _PAGE_NUMBER.match(title):
             continue
         if not _looks_like_title(title) and not _INDENT.match(line.text):
             continue
-        level = _level_from_layout(line, body) if body else _level_from_text(lines, index, title)
+        small = body is not None and (line.font_size or body) < body * 0.95  # a footnote
+        outline = None if bulleted or small else tracker.read(unmarked(line.text))
+        if outline is not None:
+            level = min(outline.depth, 3) if outline.style == "decimal" else _style_level(
+                candidates, outline)
+        elif bulleted or parse_outline(title) is not None:
+            continue  # a list item, or a number that does not fit the outline
+        elif body:
+            level = _level_from_layout(line, body)
+        else:
+            level = _level_from_text(lines, index, title, dense)
         if level:
-            candidates.append(Candidate(line=line, title=heading_title(line), level=level))
+            candidates.append(Candidate(line=line, title=heading_title(line), level=level,
+                                        outline=outline))
     return candidates
+
+
+def _style_level(candidates: list[Candidate], outline: Outline) -> int:
+    """Non-decimal numbering styles take levels in the order they first appear ("Partie 1",
+    then "A)", then "1.")."""
+    styles: list[str] = []
+    for candidate in candidates:
+        style = candidate.outline.style if candidate.outline else None
+        if style and style != "decimal" and style not in styles:
+            styles.append(style)
+    if outline.style not in styles:
+        styles.append(outline.style)
+    return min(styles.index(outline.style) + 1, 3)
 
 
 def toc_headings(document: Document, skip: set[int], listed: list[str]) -> list[Candidate]:
@@ -239,21 +331,26 @@ def toc_headings(document: Document, skip: set[int], listed: list[str]) -> list[
     Body headings come in the order of the contents, so of all (line, entry) matches the
     longest chain in that order is kept: an organisation chart or a summary box before the
     chapters names the same services out of order and must not use up their entries.
+    Entries and lines are compared without their outline numbers, list marks and markup.
     """
     matches: list[tuple[Line, int]] = []
     for line in document.lines:
         if line.is_blank or line.start in skip or "\t" in line.text or len(line.text) > 120:
             continue
-        title = clean_line(line)
+        title = unmarked(line.text)
         if not _looks_like_title(title) and ":" not in title:
             continue
-        for _, _, entry in process.extract(_fold(title), listed, scorer=fuzz.ratio, score_cutoff=92,
-                                           limit=None):
+        for _, _, entry in process.extract(_entry_key(title), listed, scorer=fuzz.ratio,
+                                           score_cutoff=92, limit=None):
             matches.append((line, entry))
-    return [
-        Candidate(line=line, title=heading_title(line), level=1 if is_upper(clean_line(line)) else 2)
-        for line, _ in _longest_ordered_chain(matches)
-    ]
+    candidates = []
+    for line, _ in _longest_ordered_chain(matches):
+        outline = parse_outline(unmarked(line.text))
+        level = min(outline.depth, 3) if outline and outline.style == "decimal" else (
+            1 if is_upper(clean_line(line)) else 2)
+        candidates.append(Candidate(line=line, title=heading_title(line), level=level,
+                                    outline=outline))
+    return candidates
 
 
 def _longest_ordered_chain(matches: list[tuple[Line, int]]) -> list[tuple[Line, int]]:
@@ -278,35 +375,39 @@ def _longest_ordered_chain(matches: list[tuple[Line, int]]) -> list[tuple[Line, 
 
 
 def _level_from_layout(line: Line, body: float) -> int | None:
-    """PDF cue: a heading is set larger than the body, or bold at body size and short."""
+    """PDF cue: a heading is set larger than the body, or bold at body size and short (bold
+    in a smaller size is a table's header or a caption)."""
     size = line.font_size or body
     if size >= body * 1.6:
         return 1
     if size >= body * 1.25:
         return 2
-    if size > body * 1.05 or (line.bold and len(line.text) < 60):
+    if size > body * 1.05 or (line.bold and len(line.text) < 60 and size >= body * 0.95):
         return 3
     return None
 
 
-def _level_from_text(lines: list[Line], index: int, title: str) -> int | None:
-    """Text cue: a short line standing alone between blank lines (or a page edge)."""
+def _level_from_text(lines: list[Line], index: int, title: str, dense: bool) -> int | None:
+    """Text cue: a short line standing alone between blank lines (or a page edge); in text with
+    few blank lines, a short line after the end of a sentence, followed by a line that starts a
+    sentence."""
     raw = lines[index].text.strip()
     if raw.startswith("*") and not raw.startswith("**"):
         return None  # italic lines are captions and infographic labels
-    before = index == 0 or lines[index - 1].is_blank or lines[index - 1].page != lines[index].page
-    after = (
-        index + 1 == len(lines)
-        or lines[index + 1].is_blank
-        or lines[index + 1].page != lines[index].page
-    )
-    numbered = _NUMBERING.match(title)
-    if numbered:
-        depth = numbered.group(1).rstrip(".").count(".") + 1
-        return min(depth, 3) if before else None
+    line = lines[index]
+    previous = lines[index - 1] if index else None
+    following = lines[index + 1] if index + 1 < len(lines) else None
+    before = previous is None or previous.is_blank or previous.page != line.page
+    after = following is None or following.is_blank or following.page != line.page
+    if dense and not (before and after):
+        before = before or bool(_SENTENCE_CLOSED.search(previous.text))
+        after = after or bool(_SENTENCE_OPENS.match(following.text))
+        if not (before and after) or title.endswith(":"):
+            return None
+        return 1 if is_upper(title) else 2
     if not (before and after):
         return None
-    if _INDENT.match(lines[index].text) and len(title.split()) <= 16:
+    if _INDENT.match(line.text) and len(title.split()) <= 16:
         return 1
     if is_upper(title):
         return 1 if len(title.split()) <= 4 else 2
@@ -359,9 +460,21 @@ def build_tree(document: Document, candidates: list[Candidate]) -> list[Section]
     return sections
 
 
-def find_sections(document: Document) -> list[Section]:
-    """Return the heading tree of `document`, in reading order."""
-    return build_tree(document, drop_repeats(heading_candidates(document)))
+def find_sections(document: Document, warnings: list[str] | None = None) -> list[Section]:
+    """Return the heading tree of `document`, in reading order.
+
+    An implausible tree (no heading in a long report, or more headings than a reader would see
+    on a page) is still returned, with a warning appended to `warnings`.
+    """
+    sections = build_tree(document, drop_repeats(heading_candidates(document, warnings)))
+    pages = max(1, len(document.pages))
+    if warnings is not None:
+        if not sections and pages >= MIN_PAGES_WITH_HEADINGS:
+            warnings.append(f"no heading found in {pages} pages: values have no section")
+        elif len(sections) > MAX_HEADINGS_PER_PAGE * pages:
+            warnings.append(f"{len(sections)} headings in {pages} pages: the heading tree is "
+                            "implausible, sections may be wrong")
+    return sections
 
 
 def section_at(sections: list[Section], offset: int) -> Section | None:
