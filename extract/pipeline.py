@@ -17,6 +17,8 @@ from .metadata import Metadata, guess_metadata
 from .reader import read_document
 from .sections import Section, find_sections
 
+NOT_A_REPORT_CONFIDENCE = 0.2  # confidence kept for values of a document that is no report
+
 
 class Extraction(BaseModel):
     """Everything extracted from one report."""
@@ -58,6 +60,13 @@ def process(document: Document, *, catalogue: Catalogue | None = None) -> Extrac
         document, sections, report_year=metadata.report_year, catalogue=catalogue,
         narrative=metadata.doc_type == "article",
     )
+    if metadata.doc_type == "other" or metadata.kind == "other":
+        # kept for the record, but no researcher's view should take them for a CCAS's figures
+        document.warnings.append("not an activity report of a CCAS or CIAS "
+                                 f"(kind {metadata.kind}, type {metadata.doc_type}): "
+                                 "values kept with low confidence")
+        for value in indicators:
+            value.confidence = round(value.confidence * NOT_A_REPORT_CONFIDENCE, 3)
     return Extraction(document=document, metadata=metadata, sections=sections,
                       indicators=indicators)
 

@@ -23,7 +23,7 @@ from .paths import SCHEMAS_DIR
 
 MAX_HEADING_CHARS = 90
 MAX_HEADING_WORDS = 12
-MIN_CONTENTS_FOUND = 0.5  # share of contents entries found in the body for the contents to lead
+MIN_CONTENTS_FOUND = 0.3  # share of contents entries found in the body for the contents to lead
 MAX_HEADINGS_PER_PAGE = 8  # more, on average, and the cues are reading list items or labels
 MIN_PAGES_WITH_HEADINGS = 5  # a report this long has chapters
 FEW_BLANKS = 0.15  # under this share of blank lines, headings are not set apart by blank lines
