@@ -10,8 +10,13 @@ are in `schemas/quantities.yaml`.
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from typing import Literal
 
@@ -19,24 +24,26 @@ import yaml
 from pydantic import BaseModel
 
 from .catalogue import default_catalogue, fold, lemma_key
+from .number_layout import layout_roles
 from .paths import SCHEMAS_DIR
 
 Role = Literal[
-    "value", "year", "date", "phone", "postcode", "legal", "age", "change", "ordinal", "page"
+    "value", "year", "date", "time", "phone", "reference", "identifier", "postcode", "legal", "age",
+    "change", "ordinal", "outline", "page",
 ]
 
-_SPACE = "[ \u00a0\u202f\u2009]"
-_NUMBER = re.compile(
-    rf"(?<![\w.,/\d])(?<!\d-)(?P<num>\d{{1,3}}(?:{_SPACE}\d{{3}})+(?:,\d+)?(?![\d.])"
-    rf"|\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?(?![\d.])"
-    rf"|\d+(?:,\d+|\.\d{{1,2}}(?!\d))?)(?=\s?(?:M€|k€|K€|Md€)|[^\w]|$)"
-)
-_MULTIPLIER = re.compile(r"^\s?(M€|k€|K€|Md€|millions?\b|milliards?\b)", re.I)
-_PHONE = re.compile(r"(?<!\d)0\d(?:[ .]?\d{2}){4}(?!\d)")
-_TIME = re.compile(r"(?<!\d)\d{1,2}\s?h\s?\d{2}(?!\d)|(?<!\d)\d{1,2}/\d{1,2}(?:/\d{2,4})?(?!\d)")
+_SPACE = "[ \u00a0\u202f\u2009\u2007]"  # spaces that group thousands, figure space included
+_PHONE = re.compile(r"(?<!\d)0\d(?:[ .]?\d{2}){4}(?!\d)|(?<!\d)0[ .]?8\d{2}(?:[ .]?\d{3}){2}(?!\d)")
+_TIME = re.compile(r"(?<!\d)\d{1,2}\s?h\s?\d{2}(?!\d)|(?<!\d)\d{1,2}/\d{1,2}(?:/\d{2,4})?(?!\d)"
+                   r"|(?<!\d)\d{1,2}\s?[hj]\s?/\s?\d{1,2}\s?[hj]?(?!\w)")
+_DOTTED_DATE = re.compile(r"(?<![\d.])(?:[0-3]?\d[.-][01]?\d[.-](?:19|20)\d{2}"
+                          r"|[0-3]\d\.[01]\d\.\d{2})(?![\d.]\d)")
+_SIRET = re.compile(r"(?<!\d)(?<!\d[ .\u00a0])\d{3}[ .\u00a0]?\d{3}[ .\u00a0]?\d{3}[ .\u00a0]?\d{5}(?!\d)")
 _YEAR_PAIR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s?[/-]\s?(?:19|20)?\d{2}(?!\d)")
 _ORDINAL_AFTER = re.compile(r"^\s{0,3}(?:er|ère|ere|e|ème|eme|nd|nde|è)\b")
 _WORD = re.compile(r"[\w'’-]+|[€%]", re.U)
+_MAX_DIGITS = 308  # more integer digits than a float holds: refused, never parsed
+_WINDOW = 300  # characters of a line read around a number (bounds the cost on one-line texts)
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,9 @@ class Grammar:
 
     unit_synonyms: dict[str, str]
     multipliers: dict[str, int]
+    multiplier_abbreviations: dict[str, int]
+    currencies: tuple[str, ...]
+    glued_units: tuple[str, ...]
     number_words: dict[str, int]
     approx_markers: tuple[str, ...]
     legal_prefixes: frozenset[str]
@@ -56,6 +66,13 @@ class Grammar:
     max_unit_words: int
     not_nouns: frozenset[str]
     leading_adjectives: frozenset[str]
+    signed_labels: tuple[str, ...]
+    identifier_prefixes: tuple[str, ...]
+    call_words: frozenset[str]
+    reference_articles: frozenset[str]
+    outline_words: frozenset[str]
+    page_words: frozenset[str]
+    contents_titles: tuple[str, ...]
 
     @classmethod
     def load(cls) -> Grammar:
@@ -66,26 +83,84 @@ class Grammar:
                 units.setdefault(lemma_key(unit), unit)
         for raw, unit in data["unit_synonyms"].items():
             units[lemma_key(str(raw))] = unit
+
+        def folded(key: str) -> tuple[str, ...]:
+            return tuple(fold(str(w)) for w in data[key])
+
         return cls(
             unit_synonyms={fold(str(k)): v for k, v in data["unit_synonyms"].items()},
             multipliers={fold(k): v for k, v in data["multipliers"].items()},
+            multiplier_abbreviations={str(k): v for k, v in data["multiplier_abbreviations"].items()},
+            currencies=tuple(str(w) for w in data["currencies"]),
+            glued_units=tuple(str(w) for w in data["glued_units"]),
             number_words={fold(k): v for k, v in data["number_words"].items()},
-            approx_markers=tuple(fold(w) for w in data["approx_markers"]),
-            legal_prefixes=frozenset(fold(w) for w in data["legal_prefixes"]),
-            months=frozenset(fold(w) for w in data["months"]),
-            age_units=tuple(fold(w) for w in data["age_units"]),
-            change_after=tuple(fold(w) for w in data["change_after"]),
-            change_before=tuple(fold(w) for w in data["change_before"]),
+            approx_markers=folded("approx_markers"),
+            legal_prefixes=frozenset(folded("legal_prefixes")),
+            months=frozenset(folded("months")),
+            age_units=folded("age_units"),
+            change_after=folded("change_after"),
+            change_before=folded("change_before"),
             units=units,
             max_unit_words=max(len(key.split()) for key in units),
-            not_nouns=frozenset(fold(w) for w in data["not_nouns"]),
-            leading_adjectives=frozenset(fold(w) for w in data["leading_adjectives"]),
+            not_nouns=frozenset(folded("not_nouns")),
+            leading_adjectives=frozenset(folded("leading_adjectives")),
+            signed_labels=folded("signed_labels"),
+            identifier_prefixes=folded("identifier_prefixes"),
+            call_words=frozenset(folded("call_words")),
+            reference_articles=frozenset(folded("reference_articles")),
+            outline_words=frozenset(folded("outline_words")),
+            page_words=frozenset(folded("page_words")),
+            contents_titles=folded("contents_titles"),
         )
 
 
 @cache
 def grammar() -> Grammar:
     return Grammar.load()
+
+
+def _alternatives(words: list[str] | tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """The regular expressions of numbers in digits, built from the grammar's word lists."""
+
+    number: re.Pattern[str]
+    multiplier: re.Pattern[str]
+    identifier: re.Pattern[str]
+
+    @classmethod
+    def build(cls, g: Grammar) -> Patterns:
+        abbreviation = (rf"(?:{_alternatives(list(g.multiplier_abbreviations))})"
+                        rf"{_SPACE}?(?=(?i:{_alternatives(g.currencies)})(?!\w))")
+        glued = rf"(?i:{_alternatives(g.glued_units)})(?!\w)"
+        number = re.compile(
+            rf"(?<![\w.,/\d])(?<!\d-)(?<!\d['’])(?P<num>"
+            rf"\d{{1,3}}(?:{_SPACE}\d{{3}})+(?!\d)(?:,\d+|\.\d{{1,2}}(?!\d))?"  # 12 345,5  1 234.56
+            rf"|\d{{1,3}}(?:['’]\d{{3}})+(?!\d)(?:[.,]\d{{1,2}}(?!\d))?"  # 12'500
+            rf"|\d{{1,3}}(?:,\d{{3}})+\.\d{{1,2}}(?!\d)|\d{{1,3}}(?:,\d{{3}}){{2,}}(?![\d,])"  # 1,234,567
+            rf"|\d{{1,3}}(?:\.\d{{3}})+(?!\d)(?:,\d+)?"  # 9.500
+            rf"|(?P<sequence>\d{{1,4}}(?:\.\d{{1,4}}){{2,}})"  # 1.3.2, 31.12.2023: never a value
+            rf"|\d+(?:,\d+|\.\d{{1,2}}(?!\d))?"
+            rf")(?!\.?\d)(?={abbreviation}|{glued}|[^\w]|$)"
+        )
+        multiplier = re.compile(
+            rf"{_SPACE}?(?:(?P<abbr>{_alternatives(list(g.multiplier_abbreviations))})"
+            rf"{_SPACE}?(?=(?i:{_alternatives(g.currencies)})(?!\w))"
+            rf"|(?P<word>(?i:{_alternatives(list(g.multipliers))}))(?!\w))"
+        )
+        identifier = re.compile(
+            rf"(?i:\b(?:{_alternatives(g.identifier_prefixes)}))\b[^\d\n]{{0,12}}"
+            rf"(?P<id>\d(?:[ \u00a0.]?\d){{8,13}})(?!\d)"
+        )
+        return cls(number, multiplier, identifier)
+
+
+@cache
+def patterns() -> Patterns:
+    return Patterns.build(grammar())
 
 
 class Quantity(BaseModel):
@@ -103,13 +178,25 @@ class Quantity(BaseModel):
     role: Role = "value"
 
 
+def _decimal(raw: str) -> Decimal | None:
+    """The number as written, exactly; None when it has more digits than a float holds."""
+    compact = re.sub(r"[\s'’]", "", raw)
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", compact):
+        compact = compact.replace(".", "")  # 9.500 → 9500
+    elif re.fullmatch(r"\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:,\d{3}){2,}", compact):
+        compact = compact.replace(",", "")  # 1,234,567 → 1234567
+    whole, _, fraction = compact.replace(",", ".").partition(".")
+    if len(whole.lstrip("0")) > _MAX_DIGITS:
+        return None
+    return Decimal(f"{whole or 0}.{fraction[:20] or 0}")
+
+
 def parse_number(raw: str) -> float:
     """Normalise a number as written: `39 975` → 39975, `12 072,33` → 12072.33, `9.500` → 9500,
-    `76.42` → 76.42."""
-    compact = re.sub(r"[ \u00a0\u202f\u2009]", "", raw)
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", compact):
-        compact = compact.replace(".", "")
-    return float(compact.replace(",", "."))
+    `76.42` → 76.42, `1 234.56` → 1234.56, `1,234,567` → 1234567, `12’500` → 12500; inf when
+    it is beyond the range of a float."""
+    number = _decimal(raw)
+    return float(number) if number is not None else math.inf
 
 
 def parse_number_words(words: list[str]) -> float | None:
@@ -142,21 +229,25 @@ def _words_after(text: str, position: int, limit: int = 6) -> list[tuple[str, in
     """The next words after `position` on the same line, then the next non-empty line's words
     when the number stands alone at the end of its line (infographics)."""
     found = []
-    line_end = text.find("\n", position)
-    line_end = len(text) if line_end < 0 else line_end
+    line_end = text.find("\n", position, position + _WINDOW)
+    if line_end < 0:  # a long line: its next words are near, and no next line is read
+        line_end = min(len(text), position + _WINDOW)
+        if line_end < len(text):
+            return [(m.group(), m.start(), m.end())
+                    for m in itertools.islice(_WORD.finditer(text, position, line_end), limit)]
     for match in _WORD.finditer(text, position, line_end):
         found.append((match.group(), match.start(), match.end()))
         if len(found) >= limit:
             return found
-    if found or "\t" in text[text.rfind("\n", 0, position) + 1 : line_end]:
+    if found or "\t" in text[_line_start(text, position) : line_end]:
         return found  # a table cell's label is its row and column, never the next row
     # Alone on its line: look at the first words of the next non-blank line (at most 2 lines on).
     cursor = line_end
     for _ in range(3):
         if cursor >= len(text):
             break
-        next_end = text.find("\n", cursor + 1)
-        next_end = len(text) if next_end < 0 else next_end
+        next_end = text.find("\n", cursor + 1, cursor + 1 + _WINDOW)
+        next_end = min(len(text), cursor + 1 + _WINDOW) if next_end < 0 else next_end
         segment = text[cursor + 1 : next_end]
         if segment.strip():
             for match in _WORD.finditer(text, cursor + 1, next_end):
@@ -210,9 +301,14 @@ def counted_noun(words: list[tuple[str, int, int]]) -> str:
     return word
 
 
+def _line_start(text: str, position: int) -> int:
+    """The start of the line of `position`, or of the window of the line before it."""
+    window = max(0, position - _WINDOW)
+    return max(window, text.rfind("\n", window, position) + 1)
+
+
 def _before(text: str, position: int, chars: int = 30) -> str:
-    line_start = text.rfind("\n", 0, position) + 1
-    return fold(text[max(line_start, position - chars) : position])
+    return fold(text[max(_line_start(text, position), position - chars) : position])
 
 
 def classify(text: str, quantity: Quantity) -> Role:
@@ -226,9 +322,15 @@ def classify(text: str, quantity: Quantity) -> Role:
     first_after = after.split()[0].strip(".,;:)") if after.split() else ""
     if first_after in g.months and quantity.value <= 31:
         return "date"
+    if _ends_with_call_word(before):
+        return "phone"  # "numéro vert : 3919", "composer le 17", "tél. 115"
     last_before = before.split()[-1] if before.split() else ""
     if last_before in g.legal_prefixes or last_before.endswith(("n°", "l.", "r.", "d.")):
         return "legal"
+    if last_before in g.outline_words:
+        return "ordinal"  # "Partie 2", "Axe 3", "Tableau 4"
+    if last_before in g.page_words:
+        return "page"
     if re.fullmatch(r"(?:19[5-9]\d|20[0-5]\d)", raw) and quantity.unit in (None, "%"):
         return "year"
     if re.match(r"^\s?(?:-|–|à|a)\s?\d{1,3}\s?(?:ans|mois)\b", after):
@@ -236,6 +338,8 @@ def classify(text: str, quantity: Quantity) -> Role:
     if quantity.unit is None and any(after.lstrip().startswith(w + " ") or
                                      after.lstrip().rstrip() == w for w in g.age_units):
         return "age"
+    if quantity.unit == "heures" and _is_clock_time(text, quantity):
+        return "time"
     if re.search(r"[+\-−–]\s?$", before) and (
         quantity.unit == "%" or after.lstrip().startswith(("%", "pt", "point"))
     ):
@@ -244,7 +348,26 @@ def classify(text: str, quantity: Quantity) -> Role:
         return "change"
     if any(before.rstrip().endswith(w) for w in g.change_before):
         return "change"
+    if last_before in g.reference_articles and quantity.unit is None and raw.isdigit():
+        return "reference"  # "le 115", "au 3919": a number that names a service
     return "value"
+
+
+def _ends_with_call_word(before: str) -> bool:
+    """True when `before` ends with a call word, maybe with a colon or "le" after it
+    ("numéro vert : 3919", "composer le 17", "(tél. 115")."""
+    words = re.sub(r"[\s:]+(?:le|au)?[\s:]*$", "", before).lstrip("(").split()
+    calls = grammar().call_words
+    return any(" ".join(words[-size:]).lstrip("(") in calls for size in (1, 2, 3))
+
+
+def _is_clock_time(text: str, quantity: Quantity) -> bool:
+    """True for a time of day ("de 9h à 12h", "24h/24"), not a number of hours ("1 500h",
+    "20h de formation"): an hour of the clock, the h glued to it, no "de" after."""
+    if quantity.value > 24 or not quantity.raw.isdigit() or quantity.unit_raw.lower() != "h":
+        return False
+    after = text[quantity.end : quantity.end + 6]
+    return after[:1].lower() == "h" and not re.match(r"h\s+(?:de|d['’])", after, re.I)
 
 
 def _is_approx(text: str, start: int) -> bool:
@@ -252,13 +375,42 @@ def _is_approx(text: str, start: int) -> bool:
     return any(before.endswith(marker) for marker in grammar().approx_markers)
 
 
-def _masked_spans(text: str) -> list[tuple[int, int, Role]]:
+class RoleSpans:
+    """Spans of the text whose numbers have a known role (phones, dates, outline numbers...)."""
+
+    def __init__(self, spans: list[tuple[int, int, Role]]):
+        self.spans = sorted(spans, key=lambda span: span[0])
+        self.starts = [start for start, _, _ in self.spans]
+        self.reach = list(itertools.accumulate((end for _, end, _ in self.spans), max))
+
+    def role_at(self, position: int) -> Role | None:
+        index = bisect.bisect_right(self.starts, position) - 1
+        while index >= 0 and self.reach[index] > position:
+            if self.spans[index][1] > position:
+                return self.spans[index][2]
+            index -= 1
+        return None
+
+
+def _role_spans(text: str) -> RoleSpans:
+    """The spans a number's neighbours give a role before its own words are read."""
     spans: list[tuple[int, int, Role]] = []
-    for pattern, role in ((_PHONE, "phone"), (_TIME, "date")):
+    for pattern, role in ((_PHONE, "phone"), (_TIME, "date"), (_DOTTED_DATE, "date"),
+                          (_SIRET, "identifier")):
         spans.extend((m.start(), m.end(), role) for m in pattern.finditer(text))
+    spans.extend((m.start("id"), m.end("id"), "identifier")
+                 for m in patterns().identifier.finditer(text))
     spans.extend((m.start(), m.end(), "year") for m in _YEAR_PAIR.finditer(text)
                  if season_end(m.group()) is not None)
-    return spans
+    spans.extend(layout_roles(text, contents_titles=grammar().contents_titles,  # type: ignore[misc]
+                              is_measure=lambda offset: _is_measure(text, offset)))
+    return RoleSpans(spans)
+
+
+def _is_measure(text: str, offset: int) -> bool:
+    """True when a unit or a multiplier starts at `offset` ("1.5 ETP", "2.5 millions")."""
+    return bool(patterns().multiplier.match(text, offset - 1)) or (
+        match_unit(_words_after(text, offset))[0] is not None)
 
 
 def season_end(pair: str) -> int | None:
@@ -269,46 +421,96 @@ def season_end(pair: str) -> int | None:
     return later if int(first) <= later <= int(first) + 1 else None
 
 
+def _digit_numbers(text: str) -> Iterator[tuple[re.Match[str], Decimal | None, re.Match[str] | None]]:
+    """Every number written in digits: its match, exact value (None when out of a float's
+    range) and multiplier match."""
+    g = grammar()
+    compiled = patterns()
+    for match in compiled.number.finditer(text):
+        if match.group("sequence"):  # its first part: the day of a date, a chapter
+            yield match, Decimal(match.group("sequence").split(".")[0]), None
+            continue
+        number = _decimal(match.group("num"))
+        scaled = compiled.multiplier.match(text, match.end("num"))
+        if number is not None and scaled:
+            factor = (g.multiplier_abbreviations[scaled.group("abbr")] if scaled.group("abbr")
+                      else g.multipliers[fold(scaled.group("word"))])
+            number *= factor
+        if number is not None and not math.isfinite(float(number)):
+            number = None
+        yield match, number, scaled
+
+
+def number_warnings(text: str) -> list[str]:
+    """One line about the numbers of `text` too large for a float, refused as values (empty
+    when there are none)."""
+    refused = [match for match, number, _ in _digit_numbers(text) if number is None]
+    if not refused:
+        return []
+    first = refused[0]
+    shown = first.group("num") if len(first.group("num")) <= 20 else first.group("num")[:17] + "..."
+    return [f"{len(refused)} number(s) too large to be a value, ignored (first at offset "
+            f"{first.start('num')}: {shown})"]
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Return every number of `text` (digits and words), in order, with its role.
 
     `text` should be `Document.plain` (markup blanked) so that offsets are the document's.
+    A number too large for a float is left out (`number_warnings` says so).
     """
-    g = grammar()
-    masked = _masked_spans(text)
+    roles = _role_spans(text)
     found: list[Quantity] = []
-    for match in _NUMBER.finditer(text):
+    multiplier_spans: list[tuple[int, int]] = []
+    for match, number, scaled in _digit_numbers(text):
+        if number is None:
+            continue
         start, end = match.span("num")
-        inside = next((role for s, e, role in masked if s <= start < e), None)
         raw = match.group("num")
-        value = parse_number(raw)
-        multiplier = 1
-        unit_from = end
-        scaled = _MULTIPLIER.match(text[end : end + 12])
+        unit_from = scaled.end() if scaled else end
         if scaled:
-            multiplier = g.multipliers[fold(scaled.group(1))]
-            unit_from = end + scaled.end()
+            multiplier_spans.append((end, unit_from))
         words = _words_after(text, unit_from)
-        if scaled and scaled.group(1).endswith("€"):
-            words = [("€", end, unit_from)] + words
         unit, unit_raw, unit_end = match_unit(words)
         if unit_end and re.fullmatch(r"(?:19|20)\d{2}", raw) and "\n" in text[end:unit_end]:
             unit, unit_raw, unit_end = None, "", None  # a year ending its line, not "2023 attestations"
         quantity = Quantity(
-            value=value * multiplier, raw=raw, start=start, end=end, unit=unit,
+            value=float(number), raw=raw, start=start, end=end, unit=unit,
             unit_raw=unit_raw, unit_end=unit_end, approx=_is_approx(text, start),
             noun="" if unit or scaled else counted_noun(words),
         )
+        inside = roles.role_at(start)
         if inside:
             quantity.role = inside
+        elif match.group("sequence"):
+            quantity.role = "reference"  # "voir 2.3.1", a version number
         elif re.fullmatch(r"\d{5}", raw) and re.match(r"\s[A-ZÉ]", text[end : end + 2]):
             quantity.role = "postcode"
         else:
             quantity.role = classify(text, quantity)
+            if quantity.role == "value" and _is_negative_result(text, quantity):
+                quantity.value = -quantity.value
         found.append(_in_kilograms(quantity))
-    found.extend(find_word_quantities(text))
+    # the "millions" of "2,05 millions" is the multiplier of a number, not a number of its own
+    found.extend(q for q in find_word_quantities(text) if not _inside(multiplier_spans, q.start))
     found.sort(key=lambda q: q.start)
     return found
+
+
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    index = bisect.bisect_right(spans, (position, math.inf)) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
+
+
+def _is_negative_result(text: str, quantity: Quantity) -> bool:
+    """True for a result written negative: "Résultat : -12 345 €", "Résultat (12 345) €" (a
+    sign elsewhere is no part of a number: gold-format.md, "+ 624" → 624)."""
+    before = text[_line_start(text, quantity.start) : quantity.start]
+    minus = re.search(r"[^\s\-−–][\s:=]*[\s:=][-−–]\s?$", before)  # not "N-1", not a bullet
+    parenthesised = before.rstrip(" \u00a0").endswith("(") and re.match(
+        r"\s?(?:€|(?i:eur|euros?))?\s?\)", text[quantity.end : quantity.end + 12])
+    label = fold(before) if minus or parenthesised else ""
+    return any(word in label for word in grammar().signed_labels)
 
 
 _NUMBER_WORDS_RE: re.Pattern[str] | None = None
