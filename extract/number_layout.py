@@ -12,8 +12,8 @@ them and knows nothing of them):
   after a leader or a tab is a contents line on its own ("1.3.2 Les aides légales … 14");
 - an outline number opens a line and a title: "1.3.2 Les aides" (three levels or more, always),
   "1.2 Accéder aux droits" or "3. Les seniors" (when a capitalised title follows, not a unit:
-  "1.5 ETP" stays a value), "2 Vie des seniors" (one level without a mark, only when the table of
-  contents has that number and title).
+  "1.5 ETP" stays a value); any number opening a line whose title is an entry of the contents
+  ("2 Vie des seniors", "1 3.3 Les aides" where conversion lost a dot).
 """
 
 from __future__ import annotations
@@ -26,6 +26,11 @@ from .catalogue import fold
 
 _OUTLINE = re.compile(
     r"[ \t]*(?P<number>\d{1,2}(?:\.\d{1,2}){0,4})(?P<mark>[.)]?)(?P<gap>[ \t]+)(?=[^\W\d_])"
+)
+# a heading whose outline lost a dot in conversion ("1 3.3 Les aides"): kept when its title is
+# one of the contents
+_LOOSE_OUTLINE = re.compile(
+    r"[ \t]*(?P<number>\d{1,2}(?:[. ]\d{1,2}){0,4})(?P<mark>[.)]?)(?P<gap>[ \t]+)(?=[^\W\d_])"
 )
 _PAGE = re.compile(
     r"(?P<leader>\t[ \t]*|[ \t]*(?:\.{2,}|…+|_{2,})[ \t.…_]*| +)(?P<page>\d{1,3})[ \t]*$"
@@ -130,33 +135,38 @@ def layout_roles(text: str, *, contents_titles: tuple[str, ...],
     lines = list(_lines(text))
     spans: list[tuple[int, int, str]] = []
     in_contents: set[int] = set()
-    entries: dict[str, set[str]] = {}
+    titles: set[str] = set()
     for run in _contents_runs(lines, contents_titles):
         for line in run:
             in_contents.add(line.start)
             spans.append((*line.page_span(), "page"))
             if line.outline:
-                number = line.outline.group("number")
                 spans.append((line.start + line.outline.start("number"),
                               line.start + line.outline.end("number"), "outline"))
-                entries.setdefault(number, set()).add(line.title()[:_TITLE_KEY])
+            titles.add(line.title()[:_TITLE_KEY])
     for line in lines:
-        if line.outline is None or line.start in in_contents:
+        if line.start in in_contents:
             continue
         outline = line.outline
-        number = outline.group("number")
-        title_start = line.start + outline.end()
-        levels = number.count(".") + 1
-        if levels >= 3:
-            heading = True
-        elif levels == 2 or outline.group("mark"):
-            heading = not is_measure(title_start) and (
-                line.text[outline.end()].isupper() or "\t" in outline.group("gap"))
-        else:
-            title = line.title()[:_TITLE_KEY]
-            heading = any(title.startswith(entry) or entry.startswith(title)
-                          for entry in entries.get(number, ()) if entry and title)
-        if heading:
+        if outline and _is_heading_number(line, outline, is_measure):
             spans.append((line.start + outline.start("number"), line.start + outline.end("number"),
                           "outline"))
+            continue
+        loose = _LOOSE_OUTLINE.match(line.text) if titles else None
+        if loose and fold(line.text[loose.end():]).strip()[:_TITLE_KEY] in titles:
+            spans.append((line.start + loose.start("number"), line.start + loose.end("number"),
+                          "outline"))
     return spans
+
+
+def _is_heading_number(line: _Line, outline: re.Match[str],
+                       is_measure: Callable[[int], bool]) -> bool:
+    """True when the number opening `line` numbers a heading: "1.3.2 Les aides" always,
+    "1.2 Accéder" or "3. Les seniors" before a capitalised title that is no unit ("1.5 ETP")."""
+    levels = outline.group("number").count(".") + 1
+    if levels >= 3:
+        return True
+    if levels == 1 and not outline.group("mark"):
+        return False  # "12 Femmes accueillies": only a contents title makes it a heading
+    return not is_measure(line.start + outline.end()) and (
+        line.text[outline.end()].isupper() or "\t" in outline.group("gap"))

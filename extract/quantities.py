@@ -2,10 +2,12 @@
 
 `find_quantities(text)` returns `Quantity` objects for numbers written in digits ("39 975",
 "12 072,33 €", "4,8M€", "9.500") and in words ("cinquante places", "un million d'euros").
-Each gets a `role`: ``value`` for a measure that may be an indicator, or ``year``, ``date``,
-``phone``, ``postcode``, ``legal``, ``age``, ``change``, ``ordinal``, ``page`` for numbers that
-never are. The rules follow `../shared/spec/gold-format.md`, "Normalising values"; the word lists
-are in `schemas/quantities.yaml`.
+Each gets a `role`: ``value`` for a measure that may be an indicator, or one for numbers that
+never are: ``year``, ``date``, ``time`` (de 9h à 12h), ``phone`` (02 43 09 09 65, composer le 17),
+``reference`` (le 115, au 3919), ``identifier`` (SIRET), ``postcode``, ``legal``, ``age``,
+``change``, ``ordinal`` (1er, Partie 2), ``outline`` (the 1.3.2 of a heading), ``page`` (of the
+table of contents). The reading of a number is in `number_grammar.py`, the roles that layout gives
+in `number_layout.py`, the word lists in `schemas/quantities.yaml`.
 """
 
 from __future__ import annotations
@@ -15,24 +17,31 @@ import itertools
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel
 
-from .catalogue import default_catalogue, fold, lemma_key
+from .catalogue import fold, lemma_key
+from .number_grammar import (
+    exact_number,
+    grammar,
+    number_words_pattern,
+    parse_number,
+    parse_number_words,
+    patterns,
+)
 from .number_layout import layout_roles
-from .paths import SCHEMAS_DIR
+
+__all__ = ["Quantity", "Role", "classify", "counted_noun", "find_quantities",
+           "find_word_quantities", "grammar", "match_unit", "number_warnings", "parse_number",
+           "parse_number_words", "season_end"]
 
 Role = Literal[
     "value", "year", "date", "time", "phone", "reference", "identifier", "postcode", "legal", "age",
     "change", "ordinal", "outline", "page",
 ]
 
-_SPACE = "[ \u00a0\u202f\u2009\u2007]"  # spaces that group thousands, figure space included
 _PHONE = re.compile(r"(?<!\d)0\d(?:[ .]?\d{2}){4}(?!\d)|(?<!\d)0[ .]?8\d{2}(?:[ .]?\d{3}){2}(?!\d)")
 _TIME = re.compile(r"(?<!\d)\d{1,2}\s?h\s?\d{2}(?!\d)|(?<!\d)\d{1,2}/\d{1,2}(?:/\d{2,4})?(?!\d)"
                    r"|(?<!\d)\d{1,2}\s?[hj]\s?/\s?\d{1,2}\s?[hj]?(?!\w)")
@@ -42,125 +51,7 @@ _SIRET = re.compile(r"(?<!\d)(?<!\d[ .\u00a0])\d{3}[ .\u00a0]?\d{3}[ .\u00a0]?\d
 _YEAR_PAIR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s?[/-]\s?(?:19|20)?\d{2}(?!\d)")
 _ORDINAL_AFTER = re.compile(r"^\s{0,3}(?:er|ère|ere|e|ème|eme|nd|nde|è)\b")
 _WORD = re.compile(r"[\w'’-]+|[€%]", re.U)
-_MAX_DIGITS = 308  # more integer digits than a float holds: refused, never parsed
 _WINDOW = 300  # characters of a line read around a number (bounds the cost on one-line texts)
-
-
-@dataclass(frozen=True)
-class Grammar:
-    """The word lists of the number grammar (`schemas/quantities.yaml`)."""
-
-    unit_synonyms: dict[str, str]
-    multipliers: dict[str, int]
-    multiplier_abbreviations: dict[str, int]
-    currencies: tuple[str, ...]
-    glued_units: tuple[str, ...]
-    number_words: dict[str, int]
-    approx_markers: tuple[str, ...]
-    legal_prefixes: frozenset[str]
-    months: frozenset[str]
-    age_units: tuple[str, ...]
-    change_after: tuple[str, ...]
-    change_before: tuple[str, ...]
-    units: dict[str, str]  # lemma key of a unit noun → catalogue unit as written
-    max_unit_words: int
-    not_nouns: frozenset[str]
-    leading_adjectives: frozenset[str]
-    signed_labels: tuple[str, ...]
-    identifier_prefixes: tuple[str, ...]
-    call_words: frozenset[str]
-    reference_articles: frozenset[str]
-    outline_words: frozenset[str]
-    page_words: frozenset[str]
-    contents_titles: tuple[str, ...]
-
-    @classmethod
-    def load(cls) -> Grammar:
-        data = yaml.safe_load((SCHEMAS_DIR / "quantities.yaml").read_text(encoding="utf-8"))
-        units: dict[str, str] = {}
-        for entry in default_catalogue().indicators:
-            for unit in entry.units:
-                units.setdefault(lemma_key(unit), unit)
-        for raw, unit in data["unit_synonyms"].items():
-            units[lemma_key(str(raw))] = unit
-
-        def folded(key: str) -> tuple[str, ...]:
-            return tuple(fold(str(w)) for w in data[key])
-
-        return cls(
-            unit_synonyms={fold(str(k)): v for k, v in data["unit_synonyms"].items()},
-            multipliers={fold(k): v for k, v in data["multipliers"].items()},
-            multiplier_abbreviations={str(k): v for k, v in data["multiplier_abbreviations"].items()},
-            currencies=tuple(str(w) for w in data["currencies"]),
-            glued_units=tuple(str(w) for w in data["glued_units"]),
-            number_words={fold(k): v for k, v in data["number_words"].items()},
-            approx_markers=folded("approx_markers"),
-            legal_prefixes=frozenset(folded("legal_prefixes")),
-            months=frozenset(folded("months")),
-            age_units=folded("age_units"),
-            change_after=folded("change_after"),
-            change_before=folded("change_before"),
-            units=units,
-            max_unit_words=max(len(key.split()) for key in units),
-            not_nouns=frozenset(folded("not_nouns")),
-            leading_adjectives=frozenset(folded("leading_adjectives")),
-            signed_labels=folded("signed_labels"),
-            identifier_prefixes=folded("identifier_prefixes"),
-            call_words=frozenset(folded("call_words")),
-            reference_articles=frozenset(folded("reference_articles")),
-            outline_words=frozenset(folded("outline_words")),
-            page_words=frozenset(folded("page_words")),
-            contents_titles=folded("contents_titles"),
-        )
-
-
-@cache
-def grammar() -> Grammar:
-    return Grammar.load()
-
-
-def _alternatives(words: list[str] | tuple[str, ...]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-@dataclass(frozen=True)
-class Patterns:
-    """The regular expressions of numbers in digits, built from the grammar's word lists."""
-
-    number: re.Pattern[str]
-    multiplier: re.Pattern[str]
-    identifier: re.Pattern[str]
-
-    @classmethod
-    def build(cls, g: Grammar) -> Patterns:
-        abbreviation = (rf"(?:{_alternatives(list(g.multiplier_abbreviations))})"
-                        rf"{_SPACE}?(?=(?i:{_alternatives(g.currencies)})(?!\w))")
-        glued = rf"(?i:{_alternatives(g.glued_units)})(?!\w)"
-        number = re.compile(
-            rf"(?<![\w.,/\d])(?<!\d-)(?<!\d['’])(?P<num>"
-            rf"\d{{1,3}}(?:{_SPACE}\d{{3}})+(?!\d)(?:,\d+|\.\d{{1,2}}(?!\d))?"  # 12 345,5  1 234.56
-            rf"|\d{{1,3}}(?:['’]\d{{3}})+(?!\d)(?:[.,]\d{{1,2}}(?!\d))?"  # 12'500
-            rf"|\d{{1,3}}(?:,\d{{3}})+\.\d{{1,2}}(?!\d)|\d{{1,3}}(?:,\d{{3}}){{2,}}(?![\d,])"  # 1,234,567
-            rf"|\d{{1,3}}(?:\.\d{{3}})+(?!\d)(?:,\d+)?"  # 9.500
-            rf"|(?P<sequence>\d{{1,4}}(?:\.\d{{1,4}}){{2,}})"  # 1.3.2, 31.12.2023: never a value
-            rf"|\d+(?:,\d+|\.\d{{1,2}}(?!\d))?"
-            rf")(?!\.?\d)(?={abbreviation}|{glued}|[^\w]|$)"
-        )
-        multiplier = re.compile(
-            rf"{_SPACE}?(?:(?P<abbr>{_alternatives(list(g.multiplier_abbreviations))})"
-            rf"{_SPACE}?(?=(?i:{_alternatives(g.currencies)})(?!\w))"
-            rf"|(?P<word>(?i:{_alternatives(list(g.multipliers))}))(?!\w))"
-        )
-        identifier = re.compile(
-            rf"(?i:\b(?:{_alternatives(g.identifier_prefixes)}))\b[^\d\n]{{0,12}}"
-            rf"(?P<id>\d(?:[ \u00a0.]?\d){{8,13}})(?!\d)"
-        )
-        return cls(number, multiplier, identifier)
-
-
-@cache
-def patterns() -> Patterns:
-    return Patterns.build(grammar())
 
 
 class Quantity(BaseModel):
@@ -176,53 +67,6 @@ class Quantity(BaseModel):
     noun: str = ""  # the counted noun when it is no catalogue unit ("coordonnateurs")
     approx: bool = False
     role: Role = "value"
-
-
-def _decimal(raw: str) -> Decimal | None:
-    """The number as written, exactly; None when it has more digits than a float holds."""
-    compact = re.sub(r"[\s'’]", "", raw)
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", compact):
-        compact = compact.replace(".", "")  # 9.500 → 9500
-    elif re.fullmatch(r"\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:,\d{3}){2,}", compact):
-        compact = compact.replace(",", "")  # 1,234,567 → 1234567
-    whole, _, fraction = compact.replace(",", ".").partition(".")
-    if len(whole.lstrip("0")) > _MAX_DIGITS:
-        return None
-    return Decimal(f"{whole or 0}.{fraction[:20] or 0}")
-
-
-def parse_number(raw: str) -> float:
-    """Normalise a number as written: `39 975` → 39975, `12 072,33` → 12072.33, `9.500` → 9500,
-    `76.42` → 76.42, `1 234.56` → 1234.56, `1,234,567` → 1234567, `12’500` → 12500; inf when
-    it is beyond the range of a float."""
-    number = _decimal(raw)
-    return float(number) if number is not None else math.inf
-
-
-def parse_number_words(words: list[str]) -> float | None:
-    """Value of French number words: ["dix", "sept"] → 17, ["quatre", "vingt", "dix"] → 90."""
-    table = grammar().number_words
-    total = current = 0
-    previous = None
-    for word in words:
-        if word == "et":
-            continue
-        if word not in table and word not in grammar().multipliers:
-            return None
-        if word in grammar().multipliers:
-            total += max(current, 1) * grammar().multipliers[word]
-            current = 0
-        elif table[word] == 100:
-            current = max(current, 1) * 100
-        elif table[word] == 1000:
-            total += max(current, 1) * 1000
-            current = 0
-        elif table[word] == 20 and previous == "quatre":
-            current += 80 - 4
-        else:
-            current += table[word]
-        previous = word
-    return float(total + current)
 
 
 def _words_after(text: str, position: int, limit: int = 6) -> list[tuple[str, int, int]]:
@@ -430,7 +274,7 @@ def _digit_numbers(text: str) -> Iterator[tuple[re.Match[str], Decimal | None, r
         if match.group("sequence"):  # its first part: the day of a date, a chapter
             yield match, Decimal(match.group("sequence").split(".")[0]), None
             continue
-        number = _decimal(match.group("num"))
+        number = exact_number(match.group("num"))
         scaled = compiled.multiplier.match(text, match.end("num"))
         if number is not None and scaled:
             factor = (g.multiplier_abbreviations[scaled.group("abbr")] if scaled.group("abbr")
@@ -463,13 +307,13 @@ def find_quantities(text: str) -> list[Quantity]:
     found: list[Quantity] = []
     multiplier_spans: list[tuple[int, int]] = []
     for match, number, scaled in _digit_numbers(text):
-        if number is None:
-            continue
         start, end = match.span("num")
-        raw = match.group("num")
         unit_from = scaled.end() if scaled else end
         if scaled:
             multiplier_spans.append((end, unit_from))
+        if number is None:
+            continue
+        raw = match.group("num")
         words = _words_after(text, unit_from)
         unit, unit_raw, unit_end = match_unit(words)
         if unit_end and re.fullmatch(r"(?:19|20)\d{2}", raw) and "\n" in text[end:unit_end]:
@@ -513,28 +357,11 @@ def _is_negative_result(text: str, quantity: Quantity) -> bool:
     return any(word in label for word in grammar().signed_labels)
 
 
-_NUMBER_WORDS_RE: re.Pattern[str] | None = None
-
-
-def _number_words_re() -> re.Pattern[str]:
-    global _NUMBER_WORDS_RE
-    if _NUMBER_WORDS_RE is None:
-        words = sorted(set(grammar().number_words) | set(grammar().multipliers), key=len,
-                       reverse=True)
-        alternatives = "|".join(re.escape(w) for w in words if w.isalpha())
-        _NUMBER_WORDS_RE = re.compile(
-            rf"(?<![\w-])(?P<words>(?:{alternatives})(?:[- ](?:et[- ])?(?:{alternatives}))*)"
-            r"(?![\w-])",
-            re.I,
-        )
-    return _NUMBER_WORDS_RE
-
-
 def find_word_quantities(text: str) -> list[Quantity]:
     """Numbers written in words, kept only when a unit noun or a multiplier follows them
     ("cinquante places", "un million d'euros"): "un" alone is an article, not a count."""
     found = []
-    for match in _number_words_re().finditer(text):
+    for match in number_words_pattern().finditer(text):
         words = [fold(w) for w in re.split(r"[- ]", match.group("words")) if w]
         value = parse_number_words(words)
         if value is None:
