@@ -35,6 +35,7 @@ _LOOSE_OUTLINE = re.compile(
 _PAGE = re.compile(
     r"(?P<leader>\t[ \t]*|[ \t]*(?:\.{2,}|…+|_{2,})[ \t.…_]*| +)(?P<page>\d{1,3})[ \t]*$"
 )
+_PART_NUMBER = re.compile(r"[ \t]*\d{1,2}[ \t]*")
 _DOTS = re.compile(r"\.{2,}|…|_{2,}")
 _LETTER = re.compile(r"[^\W\d_]")
 _TAIL = 80  # a page number is looked for in the last characters of a line only
@@ -79,7 +80,8 @@ def _lines(text: str) -> Iterator[_Line]:
 
 
 def _contents_runs(lines: list[_Line], contents_titles: tuple[str, ...]) -> Iterator[list[_Line]]:
-    """Runs of lines that a reader takes for a table of contents."""
+    """Runs of lines that a reader takes for a table of contents, each with the line of a part
+    number alone just before it when there is one ("1" over the entries of part 1)."""
     run: list[_Line] = []
     blanks = first = 0
     for index, line in enumerate([*lines, _Line(0, "end", None, None)]):
@@ -94,7 +96,9 @@ def _contents_runs(lines: list[_Line], contents_titles: tuple[str, ...]) -> Iter
             blanks = 0
             continue
         if run and _is_contents(run, _lines_before(lines, first), contents_titles):
-            yield run
+            before = next((line for line in reversed(lines[max(0, first - _MAX_BLANKS - 1) : first])
+                           if not line.blank), None)
+            yield [before, *run] if before and _PART_NUMBER.fullmatch(before.text) else run
         run, blanks = [], 0
 
 
@@ -139,6 +143,9 @@ def layout_roles(text: str, *, contents_titles: tuple[str, ...],
     for run in _contents_runs(lines, contents_titles):
         for line in run:
             in_contents.add(line.start)
+            if line.page is None:  # the part number alone before the entries
+                spans.append((line.start, line.start + len(line.text), "outline"))
+                continue
             spans.append((*line.page_span(), "page"))
             if line.outline:
                 spans.append((line.start + line.outline.start("number"),
