@@ -14,6 +14,7 @@ from .catalogue import Catalogue
 from .document import Document
 from .indicators import IndicatorValue, extract_indicators
 from .metadata import Metadata, guess_metadata
+from .quantities import number_warnings
 from .reader import read_document
 from .sections import Section, find_sections
 
@@ -54,6 +55,8 @@ def _plain_number(value: float) -> int | float:
 
 def process(document: Document, *, catalogue: Catalogue | None = None) -> Extraction:
     """Run the steps after reading on one `Document`."""
+    # numbers too large for a float are refused as values: say so on the document
+    document.warnings.extend(w for w in number_warnings(document.plain) if w not in document.warnings)
     metadata = guess_metadata(document)
     sections = find_sections(document, document.warnings)
     indicators = extract_indicators(
