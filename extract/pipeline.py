@@ -13,12 +13,14 @@ from pydantic import BaseModel, ConfigDict
 from .catalogue import Catalogue
 from .document import Document
 from .indicators import IndicatorValue, extract_indicators
+from .interleaving import interleaved_pages
 from .metadata import Metadata, guess_metadata
 from .quantities import number_warnings
 from .reader import read_document
 from .sections import Section, find_sections
 
 NOT_A_REPORT_CONFIDENCE = 0.2  # confidence kept for values of a document that is no report
+INTERLEAVED_CONFIDENCE = 0.5  # confidence kept for values read on a page of interleaved columns
 
 
 class Extraction(BaseModel):
@@ -63,6 +65,14 @@ def process(document: Document, *, catalogue: Catalogue | None = None) -> Extrac
         document, sections, report_year=metadata.report_year, catalogue=catalogue,
         narrative=metadata.doc_type == "article",
     )
+    interleaved = set(interleaved_pages(document))
+    if interleaved:
+        listed = ", ".join(map(str, sorted(interleaved)))
+        document.warnings.append(f"pages read across two columns (lines interleaved): {listed}; "
+                                 "their values have lower confidence")
+        for value in indicators:
+            if value.page in interleaved:
+                value.confidence = round(value.confidence * INTERLEAVED_CONFIDENCE, 3)
     if metadata.doc_type == "other" or metadata.kind == "other":
         # kept for the record, but no researcher's view should take them for a CCAS's figures
         document.warnings.append("not an activity report of a CCAS or CIAS "
