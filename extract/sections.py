@@ -23,6 +23,8 @@ from .paths import SCHEMAS_DIR
 
 MAX_HEADING_CHARS = 90
 MAX_HEADING_WORDS = 12
+LARGE_HEADING_WORDS = 20  # a line set in a much larger type than the body may say more
+HEADING_LINES = 5  # lines a heading may be set over in a narrow column
 MIN_CONTENTS_FOUND = 0.3  # share of contents entries found in the body for the contents to lead
 MAX_HEADINGS_PER_PAGE = 8  # more, on average, and the cues are reading list items or labels
 MIN_PAGES_WITH_HEADINGS = 5  # a report this long has chapters
@@ -174,12 +176,13 @@ def body_font_size(document: Document) -> float | None:
     return sizes.most_common(1)[0][0] if sizes else None
 
 
-def _looks_like_title(text: str) -> bool:
+def _looks_like_title(text: str, max_words: int = MAX_HEADING_WORDS) -> bool:
     outline = parse_outline(text) or parse_outline(text, loose=True)
     if outline is not None:
         text = outline.rest.rstrip(" :")
     words = text.split()
-    if not 1 <= len(words) <= MAX_HEADING_WORDS or len(text) > MAX_HEADING_CHARS:
+    max_chars = MAX_HEADING_CHARS * max_words // MAX_HEADING_WORDS
+    if not 1 <= len(words) <= max_words or len(text) > max_chars:
         return False
     if len(text) < 3 or _SENTENCE_END.search(text) or _NOT_TITLE_START.match(text):
         return False
@@ -286,14 +289,20 @@ def cue_headings(document: Document, skip: set[int]) -> list[Candidate]:
     dense = _few_blank_lines(lines)
     tracker = OutlineTracker()
     candidates = []
+    continued: set[int] = set()  # second lines of headings set over two lines
     for index, line in enumerate(lines):
-        if line.is_blank or line.start in skip or "\t" in line.text:
+        if line.is_blank or line.start in skip or "\t" in line.text or index in continued:
             continue
         bulleted = bool(_BULLET.match(line.text))
-        title = clean_line(line)
+        title, written = clean_line(line), heading_title(line)
+        for offset, following in enumerate(_heading_continuation(lines, index, body), start=1):
+            continued.add(index + offset)
+            title, written = f"{title} {clean_line(following)}", f"{written} {heading_title(following)}"
         if _fold(title) in furniture or _PAGE_NUMBER.match(title):
             continue
-        if not _looks_like_title(title) and not _INDENT.match(line.text):
+        large = body is not None and (line.font_size or body) >= body * 1.25
+        if not _looks_like_title(title, LARGE_HEADING_WORDS if large else MAX_HEADING_WORDS) and \
+                not _INDENT.match(line.text):
             continue
         small = body is not None and (line.font_size or body) < body * 0.95  # a footnote
         outline = None if bulleted or small else tracker.read(unmarked(line.text))
@@ -307,9 +316,25 @@ def cue_headings(document: Document, skip: set[int]) -> list[Candidate]:
         else:
             level = _level_from_text(lines, index, title, dense)
         if level:
-            candidates.append(Candidate(line=line, title=heading_title(line), level=level,
-                                        outline=outline))
+            candidates.append(Candidate(line=line, title=written, level=level, outline=outline))
     return candidates
+
+
+def _heading_continuation(lines: list[Line], index: int, body: float | None) -> list[Line]:
+    """In a PDF, the next lines of a heading set over several lines (a narrow column): the
+    lines after it in the same larger or bold type, going on in lower case ("Une gouvernance
+    qui permet aux maires d'exercer" / "leurs responsabilités")."""
+    line = lines[index]
+    if body is None or not ((line.font_size or 0) > body * 1.05 or line.bold):
+        return []
+    found: list[Line] = []
+    for following in lines[index + 1 : index + HEADING_LINES]:
+        same_type = following.font_size == line.font_size and following.bold == line.bold
+        if not (same_type and following.page == line.page
+                and re.match(r"^\s*[a-zà-ÿ(]", following.text)):
+            break
+        found.append(following)
+    return found
 
 
 def _style_level(candidates: list[Candidate], outline: Outline) -> int:

@@ -118,3 +118,24 @@ def test_contents_that_the_body_does_not_follow_give_way_to_the_layout(tmp_path)
     sections = _sections(tmp_path, "Sommaire\n\n" + contents + "\n\n" + NUMBERED_REPORT, warnings)
     assert [s.title for s in sections][:2] == ["1. Accès aux droits", "1.1 L'accueil du public"]
     assert any("table of contents" in w for w in warnings)
+
+
+def test_a_pdf_heading_set_over_several_lines_is_one_heading(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "colonnes.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    top = A4[1] - 80
+    pdf.setFont("Helvetica-Bold", 17)
+    for i, part in enumerate(["Une action sociale qui", "accompagne les familles", "du territoire"]):
+        pdf.drawString(50, top - 21 * i, part)
+    pdf.drawString(50, top - 100, "Un long titre en grand corps qui dit tout ce que le service a fait")
+    pdf.setFont("Helvetica", 10)
+    for i in range(12):
+        pdf.drawString(50, top - 140 - 13 * i, "Le service a reçu les familles et les a orientées.")
+    pdf.showPage()
+    pdf.save()
+    titles = [s.title for s in find_sections(read_document(path))]
+    assert titles == ["Une action sociale qui accompagne les familles du territoire",
+                      "Un long titre en grand corps qui dit tout ce que le service a fait"]
