@@ -38,6 +38,8 @@ def _cues() -> dict:
 
     report = either(data["report"])
     return {
+        "seat": re.compile(rf"(?:{either(data['seat']).pattern})\s+(?P<place>[A-ZÉÈ][\w'’-]+"
+                           r"(?:[ -](?:sur|en|de|du|la|le|lès)?[ -]?[A-ZÉÈ][\w'’-]+)*)"),
         "kinds": {kind: either(patterns) for kind, patterns in data["kinds"].items()},
         "not_a_report": either(data["not_a_report"]),
         "report": report,
@@ -156,6 +158,19 @@ def _joined(preposition: str, name: str) -> str:
     return f" {preposition} "
 
 
+SEAT_WINDOW = 80  # characters before "basé à X" where the body itself must be named
+
+
+def _seat(text: str) -> str:
+    """Where an intercommunal body says it sits ("un CIAS basé à Craon"): the place after the
+    phrase, when the body is named just before it (not "une antenne basée à ...")."""
+    for match in _cues()["seat"].finditer(text):
+        before = text[max(0, match.start() - SEAT_WINDOW):match.start()]
+        if _cues()["kinds"]["CIAS"].search(before) and not re.search(r"[.;]\s", before[-30:]):
+            return match.group("place")
+    return ""
+
+
 def guess_doc_type(document: Document, kind: Kind = "other") -> DocType:
     """An article (a web page), an activity report, or other: a document whose cover says it is
     minutes, a public service's price-and-quality report or a magazine is other, unless it is a
@@ -176,6 +191,8 @@ def guess_metadata(document: Document) -> Metadata:
     """Return the metadata of `document` as the gold `metadata` object has it."""
     kind = guess_kind(document)
     organisation, commune = guess_organisation(document.text, kind)
+    if kind == "CIAS":
+        commune = _seat(document.text) or commune
     doc_type = guess_doc_type(document, kind)
     report_year = guess_report_year(document)
     if doc_type == "article":

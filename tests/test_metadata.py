@@ -60,3 +60,13 @@ def test_values_of_a_document_that_is_no_report_have_low_confidence(tmp_path):
 def test_the_organisation_is_named_as_french_writes_it(tmp_path, written, expected):
     meta = _metadata(tmp_path, f"Rapport d'activité 2021\n\nCette année, {written} a ouvert un accueil.\n")
     assert meta.organisation == expected
+
+
+@pytest.mark.parametrize("sentence, commune", [
+    ("Le centre intercommunal d'action sociale (CIAS), basé à Montreuil-Bellay, gère 4 services.",
+     "Montreuil-Bellay"),
+    ("Le CIAS du Val de Loire gère 4 services. Une antenne est basée à Saumur.", "Val de Loire"),
+])
+def test_an_intercommunal_body_sits_where_it_says_it_is_based(tmp_path, sentence, commune):
+    meta = _metadata(tmp_path, f"Rapport d'activité 2021\n\n{sentence}\n")
+    assert meta.kind == "CIAS" and meta.commune == commune
