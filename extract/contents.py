@@ -19,6 +19,7 @@ from .headings import (
 from .outline import parse_outline, strip_outline
 
 _TOC_ENTRY = re.compile(r"^\s*\S.{2,}?(?:\t|\.{3,}|\s{2,}|…+)\s*\d{1,3}\s*$")
+MAX_ENTRY_CHARS = 90  # a longer line under a "Sommaire" title is running text, not an entry
 _TOC_TITLE = re.compile(r"^\s*(sommaire|table des mati[èe]res|contents)\s*$", re.I)
 
 
@@ -39,10 +40,23 @@ def toc_lines(lines: list[Line]) -> set[int]:
             if len(run) >= 3:
                 found.update(entry.start for entry in run)
             run = []
-    for line in lines:
+    for index, line in enumerate(lines):
         if _TOC_TITLE.match(clean_line(line)):
             found.add(line.start)
+            found.update(entry.start for entry in _entries_under(lines, index))
     return found
+
+
+def _entries_under(lines: list[Line], index: int) -> list[Line]:
+    """The entries listed under a "Sommaire" title without page numbers: the short lines after
+    it on its page, up to the first line of running text."""
+    entries = []
+    for line in lines[index + 1:]:
+        if line.page != lines[index].page or len(line.text.strip()) > MAX_ENTRY_CHARS:
+            break
+        if not line.is_blank and not _TOC_ENTRY.match(line.text):
+            entries.append(line)
+    return entries
 
 
 def entry_key(text: str) -> str:
@@ -51,10 +65,12 @@ def entry_key(text: str) -> str:
 
 
 def toc_titles(document: Document, skip: set[int]) -> list[str]:
-    """The titles listed in the table of contents (page numbers and outline numbers dropped)."""
+    """The titles listed in the table of contents with their page numbers (dropped, with the
+    outline numbers); a list under a "Sommaire" title without page numbers is an agenda of
+    topics, not a map of the headings."""
     titles = []
     for line in document.lines:
-        if line.start in skip and not _TOC_TITLE.match(clean_line(line)):
+        if line.start in skip and _TOC_ENTRY.match(line.text):
             # the page number goes before whitespace is normalised: its tab is the separator
             entry = re.sub(r"(?:\t|\.{3,}|\s{2,}|…+)\s*\d{1,3}\s*$", "", line.text)
             key = entry_key(entry.replace("\t", " "))

@@ -139,3 +139,10 @@ def test_a_pdf_heading_set_over_several_lines_is_one_heading(tmp_path):
     titles = [s.title for s in find_sections(read_document(path))]
     assert titles == ["Une action sociale qui accompagne les familles du territoire",
                       "Un long titre en grand corps qui dit tout ce que le service a fait"]
+
+
+def test_an_agenda_under_a_sommaire_title_is_no_heading(tmp_path):
+    agenda = "SOMMAIRE\n\nL'accueil\n- Les permanences\n\nLes seniors\n- Le portage\n\f"
+    titles = [s.title for s in _sections(tmp_path, agenda + NUMBERED_REPORT)]
+    assert "L'accueil" not in titles and "Les seniors" not in titles
+    assert "1.1 L'accueil du public" in titles
