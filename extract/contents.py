@@ -49,8 +49,11 @@ def toc_lines(lines: list[Line]) -> set[int]:
 
 def _entries_under(lines: list[Line], index: int) -> list[Line]:
     """The entries listed under a "Sommaire" title without page numbers: the short lines after
-    it on its page, up to the first line of running text."""
-    entries = []
+    it on its page, up to the first line of running text. A text without page breaks gives no
+    end to such a page: nothing is taken."""
+    entries: list[Line] = []
+    if lines[-1].page == lines[index].page == 1:
+        return entries
     for line in lines[index + 1:]:
         if line.page != lines[index].page or len(line.text.strip()) > MAX_ENTRY_CHARS:
             break
