@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from .contents import contents_numbers, entry_key, toc_headings, toc_lines, toc_titles
 from .document import Document
-from .headings import Candidate, cue_headings, fold_title, normalise_title
+from .headings import Candidate, body_font_size, cue_headings, fold_title, normalise_title
 
 __all__ = ["Section", "find_sections", "minor_headings", "normalise_title", "section_at",
            "section_path"]
@@ -21,6 +21,7 @@ __all__ = ["Section", "find_sections", "minor_headings", "normalise_title", "sec
 MIN_CONTENTS_FOUND = 0.3  # share of contents entries found in the body for the contents to lead
 MAX_HEADINGS_PER_PAGE = 8  # more, on average, and the cues are reading list items or labels
 MIN_PAGES_WITH_HEADINGS = 5  # a report this long has chapters
+LARGER = 1.05  # a type this much larger than the body's is a heading's
 
 
 class Section(BaseModel):
@@ -54,14 +55,26 @@ def heading_candidates(document: Document, warnings: list[str] | None = None) ->
         if found >= MIN_CONTENTS_FOUND:
             starts = {c.line.start for c in matched}
             numbers = contents_numbers(document, skip)
-            extra = [c for c in cues if c.outline is not None and c.line.start not in starts
-                     and fuzz.partial_ratio(numbers.get(c.outline.parts, entry_key(c.title)),
-                                            entry_key(c.title)) >= 80]
+            # set in the type of the headings the contents list (PDF): a heading the contents
+            # left out ("Édito", a sub-chapter); a line repeating a listed title elsewhere (an
+            # organisation chart) is not that chapter
+            body = body_font_size(document)
+            styles = {_style(c) for c in matched  # bold in the body's size is too common a style
+                      if body and (c.line.font_size or 0) > body * LARGER}
+            keys = {entry_key(c.title) for c in matched}
+            extra = [c for c in cues if c.line.start not in starts and (
+                _style(c) in styles and entry_key(c.title) not in keys
+                or c.outline is not None and fuzz.partial_ratio(
+                    numbers.get(c.outline.parts, entry_key(c.title)), entry_key(c.title)) >= 80)]
             return sorted(matched + extra, key=lambda c: c.line.start)
         if warnings is not None:
             warnings.append(f"table of contents: only {found:.0%} of its entries found in the "
                             "text; headings taken from the layout")
     return cues
+
+
+def _style(candidate: Candidate) -> tuple[float | None, bool]:
+    return candidate.line.font_size, candidate.line.bold
 
 
 def minor_headings(document: Document) -> list[Candidate]:

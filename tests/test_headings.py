@@ -146,3 +146,32 @@ def test_an_agenda_under_a_sommaire_title_is_no_heading(tmp_path):
     titles = [s.title for s in _sections(tmp_path, agenda + NUMBERED_REPORT)]
     assert "L'accueil" not in titles and "Les seniors" not in titles
     assert "1.1 L'accueil du public" in titles
+
+
+def test_in_a_pdf_a_line_set_like_the_listed_chapters_is_a_heading_too(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    chapters = ["L'accueil", "La domiciliation", "Les aides facultatives", "Le portage de repas",
+                "Les finances"]
+    path = tmp_path / "sommaire.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    top = A4[1] - 80
+    pdf.setFont("Helvetica-Bold", 16)
+    pdf.drawString(50, top, "Sommaire")
+    pdf.setFont("Helvetica", 10)
+    for i, chapter in enumerate(chapters):
+        pdf.drawString(50, top - 30 - 14 * i, f"{chapter} ........ {i + 2}")
+    pdf.showPage()
+    for title in ["Édito"] + chapters:
+        pdf.setFont("Helvetica-Bold", 16)
+        pdf.drawString(50, top, title)
+        pdf.setFont("Helvetica-Bold", 10)
+        pdf.drawString(50, top - 30, "Jean Dupont")  # a name in bold, the body's size
+        pdf.setFont("Helvetica", 10)
+        for i in range(10):
+            pdf.drawString(50, top - 50 - 13 * i, "Le service a reçu les familles et les a orientées.")
+        pdf.showPage()
+    pdf.save()
+    titles = [s.title for s in find_sections(read_document(path))]
+    assert titles == ["Édito"] + chapters
