@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from .catalogue import fold
 
 _OUTLINE = re.compile(
-    r"[ \t]*(?P<number>\d{1,2}(?:\.\d{1,2}){0,4})(?P<mark>[.)]?)(?P<gap>[ \t]+)(?=[^\W\d_])"
+    r"[ \t#>]*(?P<number>\d{1,2}(?:\.\d{1,2}){0,4})(?P<mark>[.)]?)(?P<gap>[ \t]+)(?=[^\W\d_])"
 )
 # a heading whose outline lost a dot in conversion ("1 3.3 Les aides"): kept when its title is
 # one of the contents
 _LOOSE_OUTLINE = re.compile(
-    r"[ \t]*(?P<number>\d{1,2}(?:[. ]\d{1,2}){0,4})(?P<mark>[.)]?)(?P<gap>[ \t]+)(?=[^\W\d_])"
+    r"[ \t#>]*(?P<number>\d{1,2}(?:[. ]\d{1,2}){0,4})(?P<mark>[.)]?)(?P<gap>[ \t]+)(?=[^\W\d_])"
 )
 _PAGE = re.compile(
     r"(?P<leader>\t[ \t]*|[ \t]*(?:\.{2,}|…+|_{2,})[ \t.…_]*| +)(?P<page>\d{1,3})[ \t]*$"

@@ -209,6 +209,7 @@ def test_decreasing_pages_are_no_contents():
 @pytest.mark.parametrize("line,expected", [
     ("1.3.2 Les aides sociales légales", []),
     ("1.2 Accéder aux droits", []),
+    ("## 1.2 Accéder aux droits", []),
     ("3. Les seniors", []),
     ("2) Les familles", []),
     ("1.5 ETP en 2024", [1.5]),
