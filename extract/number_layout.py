@@ -21,8 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from .catalogue import fold
+
+LayoutRole = Literal["outline", "page"]
 
 _OUTLINE = re.compile(
     r"[ \t#>]*(?P<number>\d{1,2}(?:\.\d{1,2}){0,4})(?P<mark>[.)]?)(?P<gap>[ \t]+)(?=[^\W\d_])"
@@ -129,7 +132,7 @@ def _is_contents(run: list[_Line], before: list[str], contents_titles: tuple[str
 
 
 def layout_roles(text: str, *, contents_titles: tuple[str, ...],
-                 is_measure: Callable[[int], bool]) -> list[tuple[int, int, str]]:
+                 is_measure: Callable[[int], bool]) -> list[tuple[int, int, LayoutRole]]:
     """Given a text, return (start, end, role) of its outline numbers (role ``outline``) and of
     the page numbers of its table of contents (role ``page``).
 
@@ -137,7 +140,7 @@ def layout_roles(text: str, *, contents_titles: tuple[str, ...],
     `is_measure(offset)`: true when a unit or multiplier starts at `offset` ("1.5 ETP").
     """
     lines = list(_lines(text))
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, LayoutRole]] = []
     in_contents: set[int] = set()
     titles: set[str] = set()
     for run in _contents_runs(lines, contents_titles):
