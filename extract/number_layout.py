@@ -124,7 +124,8 @@ def _is_contents(run: list[_Line], before: list[str], contents_titles: tuple[str
     pages = [int(line.page.group("page")) for line in run if line.page]
     if len(run) < 3 or any(b < a for a, b in zip(pages, pages[1:], strict=False)):
         return False
-    if any(title in line for line in before for title in contents_titles):
+    # the title alone on its line: "SOMMAIRE", "Table des matières :", not "Sommaire des actions"
+    if any(" ".join(re.findall(r"[^\W\d_]+", line)) in contents_titles for line in before):
         return True
     outlined = sum(line.outline is not None for line in run)
     dotted = sum(bool(_DOTS.search(line.page.group("leader"))) for line in run if line.page)
