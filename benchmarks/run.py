@@ -66,6 +66,22 @@ def extraction_rate(paths: list[Path]) -> tuple[int, float, float]:
     return words, extract_seconds, time.perf_counter() - started
 
 
+def quantities_scaling(texts: list[Path]) -> tuple[float, float]:
+    """CPU seconds of `find_quantities` on 1 MB and 2 MB of corpus text, one line each (the worst
+    case for anything that looks for the line around a number): linear cost doubles."""
+    from extract.quantities import find_quantities
+
+    base = " ".join(path.read_text(encoding="utf-8").replace("\n", " ") for path in texts)
+    find_quantities(base[:1000])  # load the word lists once
+    seconds = []
+    for size in (1_000_000, 2_000_000):
+        text = (base * (size // len(base) + 1))[:size]
+        started = time.process_time()
+        find_quantities(text)
+        seconds.append(time.process_time() - started)
+    return seconds[0], seconds[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--copies", type=int, default=3, help="copies of each real PDF")
@@ -84,6 +100,9 @@ def main() -> None:
     print(f"{'extraction (text corpus)':34} {words / extract_s:9.0f} words/s  "
           f"(spaCy tokenizer alone {words / token_s:.0f} words/s, ratio "
           f"{token_s / extract_s:.2f})")
+    one_mb, two_mb = quantities_scaling(texts)
+    print(f"{'numbers of 1 MB / 2 MB, one line':34} {one_mb:9.2f} s / {two_mb:.2f} s CPU  "
+          f"(ratio {two_mb / one_mb:.2f}, linear 2.00)")
     work = Path(tempfile.mkdtemp(prefix="ccas-bench-"))
     try:
         batch = work / "batch"

@@ -21,16 +21,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from .catalogue import fold
 
+LayoutRole = Literal["outline", "page"]
+
 _OUTLINE = re.compile(
-    r"[ \t]*(?P<number>\d{1,2}(?:\.\d{1,2}){0,4})(?P<mark>[.)]?)(?P<gap>[ \t]+)(?=[^\W\d_])"
+    r"[ \t#>]*(?P<number>\d{1,2}(?:\.\d{1,2}){0,4})(?P<mark>[.)]?)(?P<gap>[ \t]+)(?=[^\W\d_])"
 )
 # a heading whose outline lost a dot in conversion ("1 3.3 Les aides"): kept when its title is
 # one of the contents
 _LOOSE_OUTLINE = re.compile(
-    r"[ \t]*(?P<number>\d{1,2}(?:[. ]\d{1,2}){0,4})(?P<mark>[.)]?)(?P<gap>[ \t]+)(?=[^\W\d_])"
+    r"[ \t#>]*(?P<number>\d{1,2}(?:[. ]\d{1,2}){0,4})(?P<mark>[.)]?)(?P<gap>[ \t]+)(?=[^\W\d_])"
 )
 _PAGE = re.compile(
     r"(?P<leader>\t[ \t]*|[ \t]*(?:\.{2,}|…+|_{2,})[ \t.…_]*| +)(?P<page>\d{1,3})[ \t]*$"
@@ -121,7 +124,8 @@ def _is_contents(run: list[_Line], before: list[str], contents_titles: tuple[str
     pages = [int(line.page.group("page")) for line in run if line.page]
     if len(run) < 3 or any(b < a for a, b in zip(pages, pages[1:], strict=False)):
         return False
-    if any(title in line for line in before for title in contents_titles):
+    # the title alone on its line: "SOMMAIRE", "Table des matières :", not "Sommaire des actions"
+    if any(" ".join(re.findall(r"[^\W\d_]+", line)) in contents_titles for line in before):
         return True
     outlined = sum(line.outline is not None for line in run)
     dotted = sum(bool(_DOTS.search(line.page.group("leader"))) for line in run if line.page)
@@ -129,7 +133,7 @@ def _is_contents(run: list[_Line], before: list[str], contents_titles: tuple[str
 
 
 def layout_roles(text: str, *, contents_titles: tuple[str, ...],
-                 is_measure: Callable[[int], bool]) -> list[tuple[int, int, str]]:
+                 is_measure: Callable[[int], bool]) -> list[tuple[int, int, LayoutRole]]:
     """Given a text, return (start, end, role) of its outline numbers (role ``outline``) and of
     the page numbers of its table of contents (role ``page``).
 
@@ -137,7 +141,7 @@ def layout_roles(text: str, *, contents_titles: tuple[str, ...],
     `is_measure(offset)`: true when a unit or multiplier starts at `offset` ("1.5 ETP").
     """
     lines = list(_lines(text))
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, LayoutRole]] = []
     in_contents: set[int] = set()
     titles: set[str] = set()
     for run in _contents_runs(lines, contents_titles):

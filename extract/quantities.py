@@ -177,8 +177,8 @@ def classify(text: str, quantity: Quantity) -> Role:
         return "page"
     if re.fullmatch(r"(?:19[5-9]\d|20[0-5]\d)", raw) and quantity.unit in (None, "%"):
         return "year"
-    if re.match(r"^\s?(?:-|–|à|a)\s?\d{1,3}\s?(?:ans|mois)\b", after):
-        return "age"  # the first bound of an age range: "(3-11 ans)", "de 3 à 12 ans"
+    if re.match(r"^\s?(?:-|–|à|a|et)\s?\d{1,3}\s?(?:ans|mois)\b", after):
+        return "age"  # the first bound of an age range: "(3-11 ans)", "de 3 à 12 ans", "entre 85 et 94 ans"
     if quantity.unit is None and any(after.lstrip().startswith(w + " ") or
                                      after.lstrip().rstrip() == w for w in g.age_units):
         return "age"
@@ -246,7 +246,7 @@ def _role_spans(text: str) -> RoleSpans:
                  for m in patterns().identifier.finditer(text))
     spans.extend((m.start(), m.end(), "year") for m in _YEAR_PAIR.finditer(text)
                  if season_end(m.group()) is not None)
-    spans.extend(layout_roles(text, contents_titles=grammar().contents_titles,  # type: ignore[misc]
+    spans.extend(layout_roles(text, contents_titles=grammar().contents_titles,
                               is_measure=lambda offset: _is_measure(text, offset)))
     return RoleSpans(spans)
 

@@ -202,13 +202,20 @@ def test_a_table_that_looks_like_contents_keeps_its_values():
 
 
 def test_decreasing_pages_are_no_contents():
-    text = "Sommaire des actions\n\nAteliers mémoire\t40\nSorties culturelles\t12\nGym douce\t9\n"
+    text = "SOMMAIRE\n\nAteliers mémoire\t40\nSorties culturelles\t12\nGym douce\t9\n"
     assert values(text) == [40, 12, 9]
+
+
+def test_a_title_that_only_starts_like_a_contents_title_makes_no_contents():
+    text = "Sommaire des actions\n\nGym douce\t9\nSorties culturelles\t12\nAteliers mémoire\t40\n"
+    assert values(text) == [9, 12, 40]
+    assert values(text.replace("Sommaire des actions", "Table des matières :")) == []
 
 
 @pytest.mark.parametrize("line,expected", [
     ("1.3.2 Les aides sociales légales", []),
     ("1.2 Accéder aux droits", []),
+    ("## 1.2 Accéder aux droits", []),
     ("3. Les seniors", []),
     ("2) Les familles", []),
     ("1.5 ETP en 2024", [1.5]),
@@ -227,6 +234,7 @@ def test_outline_numbers_open_headings_only(line, expected):
     ("Le 3919 a reçu 85 appels.", [85]),
     ("les 115 personnes reçues", [115]),
     ("SIRET 261 300 123 00017 : 42 agents", [42]),
+    ("26130012300017 ; 42 agents", [42]),
     ("Tél. 115 ; 12 dossiers", [12]),
 ])
 def test_numbers_one_dials_or_names_are_not_values(text, expected):

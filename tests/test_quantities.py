@@ -65,6 +65,7 @@ def test_values_are_normalised_as_gold_format_says(text, expected):
     ("2022/2023", "year"),
     ("enfants (3-11 ans)", "age"),
     ("de 3 à 12 ans", "age"),
+    ("des patients ont entre 85 et 94 ans", "age"),
     # issue 12: numbers that structure gives a role
     ("1.3.2 Les aides sociales légales … 14", "outline"),
     ("au 31.12.2023", "date"),
