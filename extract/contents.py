@@ -1,12 +1,31 @@
-"""Tables of contents: find them, read their entries, match the entries to body headings."""
+"""Tables of contents: find them, read their entries, match the entries to body headings.
+
+`find_contents(lines)` is the one detector of a table of contents: the heading tree leaves its
+lines out and maps the headings from its entries (`sections.py`); the numbers on its lines are
+pages and outline numbers, never values (`number_layout.py`). It reads lines only, so it serves a
+`Document` and a plain text alike. A reader takes for a table of contents:
+
+- a run of at least three lines that end with a page number (after a tab, dot leaders or spaces),
+  with pages that never go down, that a reader recognises as one: a contents title just before
+  it ("Sommaire"), outline numbers opening half of its lines, or dot leaders on half of them; a
+  part number alone just before the run ("1" over the entries of part 1) belongs to it;
+- one line that opens with an outline number and ends with a page after a leader or a tab
+  ("1.3.2 Les aides légales … 14");
+- a contents title alone on its line, and the short lines under it on its page (an agenda of
+  topics, without page numbers).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from .document import Document, Line
+from .catalogue import fold
+from .document import Document, Line, blank_markup
 from .headings import (
     Candidate,
     clean_line,
@@ -16,50 +35,161 @@ from .headings import (
     looks_like_title,
     unmarked,
 )
-from .outline import parse_outline, strip_outline
+from .number_grammar import grammar
+from .outline import Outline, parse_outline, strip_outline
 
-_TOC_ENTRY = re.compile(r"^\s*\S.{2,}?(?:\t|\.{3,}|\s{2,}|…+)\s*\d{1,3}\s*$")
+_PAGE = re.compile(
+    r"(?P<leader>\t[ \t]*|[ \t]*(?:\.{2,}|…+|_{2,})[ \t.…_]*| +)(?P<page>\d{1,3})[ \t]*$"
+)
+_DOTS = re.compile(r"\.{2,}|…|_{2,}")
+_LETTER = re.compile(r"[^\W\d_]")
+_PART_NUMBER = re.compile(r"[ \t]*(?P<number>\d{1,2})[ \t]*")
+_TAIL = 80  # a page number is looked for in the last characters of a line only
+_MAX_BLANKS = 2  # blank lines allowed inside one table of contents
+_TITLE_LOOKBACK = 4  # non-blank lines before a contents run that may hold its title
 MAX_ENTRY_CHARS = 90  # a longer line under a "Sommaire" title is running text, not an entry
-_TOC_TITLE = re.compile(r"^\s*(sommaire|table des mati[èe]res|contents)\s*$", re.I)
+
+Kind = Literal["entry", "agenda", "part", "title"]
 
 
-def toc_lines(lines: list[Line]) -> set[int]:
-    """Given the lines of a document, return the offsets of table-of-contents lines.
+@dataclass(frozen=True)
+class ContentsLine:
+    """A line of a table of contents: an entry with its page number, an entry of an agenda (no
+    page), the part number alone over a run of entries, or the contents title."""
 
-    A table of contents is a run of at least three entries ending in a page number, or the lines
-    under a "Sommaire" title up to the next blank run.
-    """
-    found: set[int] = set()
-    run: list[Line] = []
-    for line in lines + [Line(text="", start=-1, end=-1, page=0)]:
-        if _TOC_ENTRY.match(line.text):
-            run.append(line)
-        elif line.is_blank and run:
-            continue
-        else:
-            if len(run) >= 3:
-                found.update(entry.start for entry in run)
-            run = []
+    line: Line
+    kind: Kind
+    entry: str  # the text as listed, without leader and page number
+    page: tuple[int, int] | None = None  # offsets of the page number in the text
+    leader: str = ""  # what separates the entry from its page: a tab, dots, spaces
+    outline: Outline | None = None  # the number opening the line (span in `line.text`)
+
+    @property
+    def dotted(self) -> bool:
+        return bool(_DOTS.search(self.leader))
+
+    @property
+    def page_number(self) -> int | None:
+        if self.page is None:
+            return None
+        return int(self.line.text[self.page[0] - self.line.start : self.page[1] - self.line.start])
+
+
+def is_contents_title(text: str) -> bool:
+    """A contents title alone on its line: "SOMMAIRE", "Table des matières :", not "Sommaire
+    des actions" over a table."""
+    words = " ".join(re.findall(r"[^\W\d_]+", fold(text[:_TAIL])))
+    return words in grammar().contents_titles
+
+
+def _outline(text: str) -> Outline | None:
+    return parse_outline(blank_markup(text))
+
+
+def _page_entry(line: Line) -> ContentsLine | None:
+    """`line` as an entry when it ends with a page number after words ("2021 3 8 5 7 23" is a
+    table row, not a title and its page)."""
+    text = line.text
+    page = _PAGE.search(text, max(0, len(text) - _TAIL))
+    if page is None or not _LETTER.search(text, 0, page.start()):
+        return None
+    entry = text[: page.start()]
+    return ContentsLine(line=line, kind="entry", entry=entry, leader=page.group("leader"),
+                        page=(line.start + page.start("page"), line.start + page.end("page")),
+                        outline=_outline(entry))
+
+
+def find_contents(lines: list[Line]) -> list[ContentsLine]:
+    """Given the lines of a document or of a text (`number_layout.text_lines`), return the
+    lines of its tables of contents, in reading order."""
+    entries = [_page_entry(line) for line in lines]
+    found: dict[int, ContentsLine] = {}
+    for first, run in _runs(lines, entries):
+        if _is_contents(run, [line.text for line in _lines_before(lines, first)]):
+            part = _part_number(lines, first)
+            found.update((c.line.start, c) for c in ([part] if part else []) + run)
     for index, line in enumerate(lines):
-        if _TOC_TITLE.match(clean_line(line)):
-            found.add(line.start)
-            found.update(entry.start for entry in _entries_under(lines, index))
+        if len(line.text.strip()) <= 40 and is_contents_title(line.text):
+            found[line.start] = ContentsLine(line=line, kind="title", entry=line.text)
+            for agenda in _agenda(lines, index, entries):
+                found.setdefault(agenda.line.start, agenda)
+    return sorted(found.values(), key=lambda c: c.line.start)
+
+
+def _runs(lines: list[Line], entries: list[ContentsLine | None]
+          ) -> Iterator[tuple[int, list[ContentsLine]]]:
+    """Runs of lines ending with a page number (a few blank lines allowed between them), each
+    with the index of its first line."""
+    run: list[ContentsLine] = []
+    blanks = first = 0
+    for index, entry in enumerate([*entries, None]):
+        if index < len(lines) and lines[index].is_blank:
+            blanks += 1
+            if blanks <= _MAX_BLANKS:
+                continue
+        elif entry is not None:
+            if not run:
+                first = index
+            run.append(entry)
+            blanks = 0
+            continue
+        if run:
+            yield first, run
+        run, blanks = [], 0
+
+
+def _lines_before(lines: list[Line], index: int, count: int = _TITLE_LOOKBACK) -> list[Line]:
+    """The last `count` non-blank lines before `lines[index]`, nearest last."""
+    found: list[Line] = []
+    while index > 0 and len(found) < count:
+        index -= 1
+        if not lines[index].is_blank:
+            found.insert(0, lines[index])
     return found
 
 
-def _entries_under(lines: list[Line], index: int) -> list[Line]:
+def _is_contents(run: list[ContentsLine], before: list[str]) -> bool:
+    if len(run) == 1:  # alone, a decimal outline number and a leader make it a contents line
+        entry = run[0]
+        return entry.outline is not None and entry.outline.style == "decimal" and (
+            "\t" in entry.leader or entry.dotted)
+    pages = [entry.page_number for entry in run]
+    if len(run) < 3 or any(b < a for a, b in zip(pages, pages[1:], strict=False)):
+        return False
+    if any(is_contents_title(line) for line in before):
+        return True
+    outlined = sum(entry.outline is not None for entry in run)
+    dotted = sum(entry.dotted for entry in run)
+    return 2 * outlined >= len(run) or 2 * dotted >= len(run)
+
+
+def _part_number(lines: list[Line], first: int) -> ContentsLine | None:
+    """The part number alone on the line just before a run of entries ("1" over part 1)."""
+    line = next((line for line in reversed(lines[max(0, first - _MAX_BLANKS - 1) : first])
+                 if not line.is_blank), None)
+    part = _PART_NUMBER.fullmatch(line.text) if line else None
+    if line is None or part is None:
+        return None
+    number = part.group("number")
+    return ContentsLine(line=line, kind="part", entry=line.text, outline=Outline(
+        "decimal", (int(number),), number, "", part.span("number")))
+
+
+def _agenda(lines: list[Line], index: int, entries: list[ContentsLine | None]
+            ) -> list[ContentsLine]:
     """The entries listed under a "Sommaire" title without page numbers: the short lines after
     it on its page, up to the first line of running text. A text without page breaks gives no
     end to such a page: nothing is taken."""
-    entries: list[Line] = []
+    found: list[ContentsLine] = []
     if lines[-1].page == lines[index].page == 1:
-        return entries
-    for line in lines[index + 1:]:
+        return found
+    for line, entry in zip(lines[index + 1:], entries[index + 1:], strict=True):
         if line.page != lines[index].page or len(line.text.strip()) > MAX_ENTRY_CHARS:
             break
-        if not line.is_blank and not _TOC_ENTRY.match(line.text):
-            entries.append(line)
-    return entries
+        if not line.is_blank and entry is None:
+            found.append(ContentsLine(line=line, kind="agenda", entry=line.text,
+                                      outline=_outline(line.text)))
+    return found
 
 
 def entry_key(text: str) -> str:
@@ -67,31 +197,23 @@ def entry_key(text: str) -> str:
     return fold_title(strip_outline(unmarked(text)))
 
 
-def toc_titles(document: Document, skip: set[int]) -> list[str]:
-    """The titles listed in the table of contents with their page numbers (dropped, with the
-    outline numbers); a list under a "Sommaire" title without page numbers is an agenda of
-    topics, not a map of the headings."""
-    titles = []
-    for line in document.lines:
-        if line.start in skip and _TOC_ENTRY.match(line.text):
-            # the page number goes before whitespace is normalised: its tab is the separator
-            entry = re.sub(r"(?:\t|\.{3,}|\s{2,}|…+)\s*\d{1,3}\s*$", "", line.text)
-            key = entry_key(entry.replace("\t", " "))
-            if key:
-                titles.append(key)
-    return titles
+def toc_titles(contents: list[ContentsLine]) -> list[str]:
+    """The titles listed in the table of contents with their page numbers (without the outline
+    numbers); a list under a "Sommaire" title without page numbers is an agenda of topics, not
+    a map of the headings."""
+    keys = (entry_key(found.entry.replace("\t", " ")) for found in contents
+            if found.kind == "entry")
+    return [key for key in keys if key]
 
 
-def contents_numbers(document: Document, skip: set[int]) -> dict[tuple[int, ...], str]:
+def contents_numbers(contents: list[ContentsLine]) -> dict[tuple[int, ...], str]:
     """The outline numbers the contents give, with their titles: a body line with one of them
     and another title is not that heading ("3 Plan du site" where the contents' 3 is "La
     gouvernance")."""
     numbers = {}
-    for line in document.lines:
-        if line.start in skip:
-            found = parse_outline(unmarked(line.text.replace("\t", " ")))
-            if found is not None and found.style == "decimal":
-                numbers[found.parts] = entry_key(found.rest)
+    for found in contents:
+        if found.outline is not None and found.outline.style == "decimal" and found.outline.rest:
+            numbers[found.outline.parts] = entry_key(found.entry[found.outline.span[1]:])
     return numbers
 
 

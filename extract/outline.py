@@ -13,10 +13,12 @@ import re
 from dataclasses import dataclass
 
 # "1.4.2 Titre", "2. Titre", "3 - Titre"; not "1) item", the mark of a list
-_DECIMAL = re.compile(r"^\s*(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})\.?(?:\s*[-–—:]\s*|\s+)(?P<rest>\S.*)$")
-_LOOSE_DECIMAL = re.compile(r"^\s*(?P<number>\d{1,2}(?:[.\s]\d{1,2}){1,3})\.?\s+(?P<rest>\S.*)$")
+_DECIMAL = re.compile(
+    r"^\s*(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})(?P<mark>\.?)(?:\s*[-–—:]\s*|\s+)(?P<rest>\S.*)$")
+_LOOSE_DECIMAL = re.compile(r"^\s*(?P<number>\d{1,2}(?:[.\s]\d{1,2}){1,3})(?P<mark>\.?)\s+(?P<rest>\S.*)$")
 _ROMAN = re.compile(r"^\s*(?P<number>[IVX]{1,4})\s*[.)/–-]\s*(?P<rest>\S.*)$")
 _LETTER = re.compile(r"^\s*(?P<number>[A-H])\s*[.)/]\s*(?P<rest>\S.*)$")
+_LIST_ITEM = re.compile(r"^\s*(?P<number>\d{1,2})(?P<mark>\))\s*(?P<rest>\S.*)$")  # "2) Les aides"
 _KEYWORD = re.compile(
     r"^\s*(?P<keyword>partie|axe|chapitre|titre|volet|section|pôle|pole|objectif|mission)\s+"
     r"(?P<number>\d{1,2}|[IVX]{1,4})\b\s*[.:–—-]?\s*(?P<rest>.*)$", re.I)
@@ -34,13 +36,15 @@ def roman_value(text: str) -> int:
 
 @dataclass(frozen=True)
 class Outline:
-    """A heading's number: its style ("decimal", "roman", "letter" or a keyword), its parts
-    ((1, 4, 2) for "1.4.2"), and the title after it."""
+    """A heading's number: its style ("decimal", "roman", "letter", "list" or a keyword), its
+    parts ((1, 4, 2) for "1.4.2"), the title after it, and where the number stands."""
 
     style: str
     parts: tuple[int, ...]
     text: str  # the number as written
     rest: str
+    span: tuple[int, int] = (0, 0)  # of the number in the text read
+    mark: str = ""  # the "." of "3. Les seniors", the ")" of a list item
 
     @property
     def depth(self) -> int:
@@ -53,24 +57,27 @@ def _title_like(rest: str) -> bool:
     return bool(rest) and (rest[0].isupper() or rest[:2].lower() in {"l'", "l’", "d'", "d’"})
 
 
-def parse_outline(title: str, loose: bool = False) -> Outline | None:
+def parse_outline(title: str, loose: bool = False, list_items: bool = False) -> Outline | None:
     """The outline number at the start of `title`, or None.
 
     With `loose`, a space may stand for a dot between parts ("1 3.3"): only a tracker that
-    expects that number should ask for it.
+    expects that number should ask for it. With `list_items`, the number of a list item ("2)
+    Les familles", style "list") is read too: no heading's, but no count either.
     """
     match = _KEYWORD.match(title)
     if match:
         number = match.group("number")
         value = int(number) if number.isdigit() else roman_value(number.upper())
-        return Outline(match.group("keyword").lower(), (value,), number, match.group("rest"))
-    for style, pattern in (("decimal", _LOOSE_DECIMAL if loose else _DECIMAL), ("roman", _ROMAN),
-                           ("letter", _LETTER)):
+        return Outline(match.group("keyword").lower(), (value,), number, match.group("rest"),
+                       match.span("number"))
+    styles = [("decimal", _LOOSE_DECIMAL if loose else _DECIMAL), ("roman", _ROMAN),
+              ("letter", _LETTER)] + ([("list", _LIST_ITEM)] if list_items else [])
+    for style, pattern in styles:
         match = pattern.match(title)
         if not match or not _title_like(match.group("rest")):
             continue
         number = match.group("number")
-        if style == "decimal":
+        if style in ("decimal", "list"):
             parts = tuple(int(p) for p in re.split(r"[.\s]", number))
             if parts[0] == 0 or len(parts) == 1 and parts[0] > 20:
                 return None
@@ -78,7 +85,8 @@ def parse_outline(title: str, loose: bool = False) -> Outline | None:
             parts = (roman_value(number),)
         else:
             parts = (ord(number) - ord("A") + 1,)
-        return Outline(style, parts, number, match.group("rest"))
+        mark = match.groupdict().get("mark") or ""
+        return Outline(style, parts, number, match.group("rest"), match.span("number"), mark)
     return None
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
-from .contents import contents_numbers, entry_key, toc_headings, toc_lines, toc_titles
+from .contents import contents_numbers, entry_key, find_contents, toc_headings, toc_titles
 from .document import Document
 from .headings import Candidate, body_font_size, cue_headings, fold_title, normalise_title
 
@@ -46,15 +46,16 @@ def heading_candidates(document: Document, warnings: list[str] | None = None) ->
     (the contents belong to another edition, or the text lost them), the layout cues decide and
     a warning says so.
     """
-    skip = toc_lines(document.lines)
-    listed = toc_titles(document, skip)
+    contents = find_contents(document.lines)
+    skip = {found.line.start for found in contents}
+    listed = toc_titles(contents)
     cues = cue_headings(document, skip)
     if len(listed) >= 5:
         matched = toc_headings(document, skip, listed)
         found = len({entry_key(c.title) for c in matched} & set(listed)) / len(set(listed))
         if found >= MIN_CONTENTS_FOUND:
             starts = {c.line.start for c in matched}
-            numbers = contents_numbers(document, skip)
+            numbers = contents_numbers(contents)
             # set in the type of the headings the contents list (PDF): a heading the contents
             # left out ("Édito", a sub-chapter); a line repeating a listed title elsewhere (an
             # organisation chart) is not that chapter
@@ -82,10 +83,10 @@ def minor_headings(document: Document) -> list[Candidate]:
     under "Le Service Portage-Instruction-Facturation"): what the layout cues would take as
     headings in a report with no contents. Empty for a report without one (they are its
     sections already)."""
-    skip = toc_lines(document.lines)
-    if len(toc_titles(document, skip)) < 5:
+    contents = find_contents(document.lines)
+    if len(toc_titles(contents)) < 5:
         return []
-    return cue_headings(document, skip)
+    return cue_headings(document, {found.line.start for found in contents})
 
 
 def drop_repeats(candidates: list[Candidate]) -> list[Candidate]:
