@@ -62,7 +62,8 @@ def parse_outline(title: str, loose: bool = False, list_items: bool = False) -> 
 
     With `loose`, a space may stand for a dot between parts ("1 3.3"): only a tracker that
     expects that number should ask for it. With `list_items`, the number of a list item ("2)
-    Les familles", style "list") is read too: no heading's, but no count either.
+    Les familles", "65. Autres charges": style "list") is read too: no heading's, but no count
+    either.
     """
     match = _KEYWORD.match(title)
     if match:
@@ -77,15 +78,17 @@ def parse_outline(title: str, loose: bool = False, list_items: bool = False) -> 
         if not match or not _title_like(match.group("rest")):
             continue
         number = match.group("number")
+        mark = match.groupdict().get("mark") or ""
         if style in ("decimal", "list"):
             parts = tuple(int(p) for p in re.split(r"[.\s]", number))
             if parts[0] == 0 or len(parts) == 1 and parts[0] > 20:
-                return None
+                if not (list_items and mark and len(parts) == 1):
+                    return None
+                style = "list"  # "65. Autres charges": an item's number or code, no chapter's
         elif style == "roman":
             parts = (roman_value(number),)
         else:
             parts = (ord(number) - ord("A") + 1,)
-        mark = match.groupdict().get("mark") or ""
         return Outline(style, parts, number, match.group("rest"), match.span("number"), mark)
     return None
 

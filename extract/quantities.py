@@ -246,8 +246,7 @@ def _role_spans(text: str) -> RoleSpans:
                  for m in patterns().identifier.finditer(text))
     spans.extend((m.start(), m.end(), "year") for m in _YEAR_PAIR.finditer(text)
                  if season_end(m.group()) is not None)
-    spans.extend(layout_roles(text, contents_titles=grammar().contents_titles,
-                              is_measure=lambda offset: _is_measure(text, offset)))
+    spans.extend(layout_roles(text, is_measure=lambda offset: _is_measure(text, offset)))
     return RoleSpans(spans)
 
 

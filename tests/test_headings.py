@@ -34,6 +34,17 @@ def test_figures_and_list_marks_are_not_outline_numbers(line):
     assert OutlineTracker().read(line) is None
 
 
+def test_list_numbers_are_read_only_when_asked():
+    # a list item or an account code opening a line is no chapter, but no count either
+    assert parse_outline("2) Les familles") is None and parse_outline("65. Autres charges") is None
+    listed = parse_outline("2) Les familles", list_items=True)
+    assert (listed.style, listed.parts, listed.mark, listed.rest) == ("list", (2,), ")", "Les familles")
+    assert parse_outline("65. Autres charges", list_items=True).style == "list"
+    assert parse_outline("3. Les seniors", list_items=True).style == "decimal"
+    numbered = parse_outline("  1.4 Le public")
+    assert (numbered.span, numbered.mark) == ((2, 5), "")
+
+
 def test_the_tracker_reads_a_number_only_where_it_can_come_next():
     tracker = OutlineTracker()
     read = [tracker.read(t) for t in ["1.1 Accueillir", "1.2 Orienter", "4.7 Hors suite",
@@ -175,3 +186,45 @@ def test_in_a_pdf_a_line_set_like_the_listed_chapters_is_a_heading_too(tmp_path)
     pdf.save()
     titles = [s.title for s in find_sections(read_document(path))]
     assert titles == ["Édito"] + chapters
+
+
+CONTENTS_AND_COUNTS = """RAPPORT 2024
+
+SOMMAIRE
+
+L'accueil .......... 3
+La domiciliation .......... 4
+Les seniors .......... 6
+
+L'accueil
+
+Places par structure
+Les Lutins\t12
+Les Pitchouns\t24
+Le Manège\t24
+
+La domiciliation
+
+Le service a domicilié 312 personnes.
+
+Les seniors
+
+Les agents ont livré 18 400 repas.
+"""
+
+
+def test_one_contents_detector_maps_the_headings_and_gives_the_pages(tmp_path):
+    from extract.contents import find_contents, toc_titles
+    from extract.quantities import find_quantities
+
+    path = tmp_path / "rapport.txt"
+    path.write_text(CONTENTS_AND_COUNTS, encoding="utf-8")
+    document = read_document(path)
+    contents = find_contents(document.lines)
+    # a table of counts ending its lines with numbers that never go down is no contents
+    assert toc_titles(contents) == ["l'accueil", "la domiciliation", "les seniors"]
+    assert [c.kind for c in contents] == ["title", "entry", "entry", "entry"]
+    quantities = find_quantities(document.plain)
+    assert {q.start for q in quantities if q.role == "page"} == {c.page[0] for c in contents
+                                                                  if c.page}
+    assert [q.value for q in quantities if q.role == "value"] == [12, 24, 24, 312, 18400]

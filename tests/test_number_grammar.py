@@ -218,6 +218,8 @@ def test_a_title_that_only_starts_like_a_contents_title_makes_no_contents():
     ("## 1.2 Accéder aux droits", []),
     ("3. Les seniors", []),
     ("2) Les familles", []),
+    ("65. Autres charges de gestion\t440 013 €", [440013]),  # an account's number
+    ("> 1.2 Accéder aux droits", []),
     ("1.5 ETP en 2024", [1.5]),
     ("12 Femmes accueillies", [12]),
     ("1.2 millions d'euros de budget", [1200000]),
