@@ -247,20 +247,44 @@ def toc_headings(document: Document, skip: set[int], listed: list[str]) -> list[
 
 def _longest_ordered_chain(matches: list[tuple[Line, int]]) -> list[tuple[Line, int]]:
     """The longest subsequence of (line, entry) matches, in reading order, whose lines and
-    entries both strictly increase (each line and each entry used once)."""
+    entries both strictly increase (each line and each entry used once); of equal chains, the
+    one that ends first, each link the earliest.
+
+    The chain ending at a match extends the longest chain ending at an earlier line with a
+    smaller entry: a Fenwick tree over the entries keeps those maxima, so that the cost is
+    n log n in the number of matches (a long report matches many lines to many entries).
+    """
+    tree = [(0, 0)] * (max((entry for _, entry in matches), default=0) + 2)  # (length, -index)
     best: list[int] = []  # length of the longest chain ending at each match
     previous: list[int | None] = []
+    waiting: list[int] = []  # matches of the current line: no link between them
     for index, (line, entry) in enumerate(matches):
-        length, link = 1, None
-        for earlier in range(index):
-            other_line, other_entry = matches[earlier]
-            if other_line.start < line.start and other_entry < entry and best[earlier] + 1 > length:
-                length, link = best[earlier] + 1, earlier
-        best.append(length)
-        previous.append(link)
+        if waiting and matches[waiting[0]][0].start != line.start:
+            for earlier in waiting:
+                _raise(tree, matches[earlier][1] + 1, (best[earlier], -earlier))
+            waiting = []
+        length, link = _prefix_max(tree, entry)
+        best.append(length + 1)
+        previous.append(-link if length else None)
+        waiting.append(index)
     chain = []
     cursor = max(range(len(matches)), key=best.__getitem__, default=None)
     while cursor is not None:
         chain.append(matches[cursor])
         cursor = previous[cursor]
     return chain[::-1]
+
+
+def _raise(tree: list[tuple[int, int]], position: int, value: tuple[int, int]) -> None:
+    while position < len(tree):
+        tree[position] = max(tree[position], value)
+        position += position & -position
+
+
+def _prefix_max(tree: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    """The largest value set at positions 1 to `position` (entries below `position`)."""
+    found = (0, 0)
+    while position > 0:
+        found = max(found, tree[position])
+        position -= position & -position
+    return found
