@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -183,7 +184,7 @@ def _agenda(lines: list[Line], index: int, entries: list[ContentsLine | None]
     found: list[ContentsLine] = []
     if lines[-1].page == lines[index].page == 1:
         return found
-    for line, entry in zip(lines[index + 1:], entries[index + 1:], strict=True):
+    for line, entry in islice(zip(lines, entries, strict=True), index + 1, None):
         if line.page != lines[index].page or len(line.text.strip()) > MAX_ENTRY_CHARS:
             break
         if not line.is_blank and entry is None:
@@ -225,6 +226,10 @@ def toc_headings(document: Document, skip: set[int], listed: list[str]) -> list[
     chapters names the same services out of order and must not use up their entries.
     Entries and lines are compared without their outline numbers, list marks and markup.
     """
+    entries: dict[str, list[int]] = {}  # a title listed twice is compared once
+    for index, key in enumerate(listed):
+        entries.setdefault(key, []).append(index)
+    keys = list(entries)
     matches: list[tuple[Line, int]] = []
     for line in document.lines:
         if line.is_blank or line.start in skip or "\t" in line.text or len(line.text) > 120:
@@ -232,9 +237,10 @@ def toc_headings(document: Document, skip: set[int], listed: list[str]) -> list[
         title = unmarked(line.text)
         if not looks_like_title(title) and ":" not in title:
             continue
-        for _, _, entry in process.extract(entry_key(title), listed, scorer=fuzz.ratio,
-                                           score_cutoff=92, limit=None):
-            matches.append((line, entry))
+        found = [(score, entry) for key, score, _ in process.extract(
+                     entry_key(title), keys, scorer=fuzz.ratio, score_cutoff=92, limit=None)
+                 for entry in entries[key]]
+        matches.extend((line, entry) for _, entry in sorted(found, key=lambda m: (-m[0], m[1])))
     candidates = []
     for line, _ in _longest_ordered_chain(matches):
         outline = parse_outline(unmarked(line.text))

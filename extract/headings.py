@@ -176,6 +176,7 @@ def cue_headings(document: Document, skip: set[int]) -> list[Candidate]:
     tracker = OutlineTracker()
     candidates = []
     continued: set[int] = set()  # second lines of headings set over two lines
+    styles: list[str] = []  # non-decimal numbering styles of the headings, in order of appearance
     for index, line in enumerate(lines):
         if line.is_blank or line.start in skip or "\t" in line.text or index in continued:
             continue
@@ -194,7 +195,7 @@ def cue_headings(document: Document, skip: set[int]) -> list[Candidate]:
         outline = None if bulleted or small else tracker.read(unmarked(line.text))
         if outline is not None:
             level = min(outline.depth, 3) if outline.style == "decimal" else _style_level(
-                candidates, outline)
+                styles, outline)
         elif bulleted or parse_outline(title) is not None:
             continue  # a list item, or a number that does not fit the outline
         elif body:
@@ -203,6 +204,8 @@ def cue_headings(document: Document, skip: set[int]) -> list[Candidate]:
             level = _level_from_text(lines, index, title, dense)
         if level:
             candidates.append(Candidate(line=line, title=written, level=level, outline=outline))
+            if outline is not None and outline.style != "decimal" and outline.style not in styles:
+                styles.append(outline.style)
     return candidates
 
 
@@ -223,17 +226,11 @@ def _heading_continuation(lines: list[Line], index: int, body: float | None) -> 
     return found
 
 
-def _style_level(candidates: list[Candidate], outline: Outline) -> int:
+def _style_level(styles: list[str], outline: Outline) -> int:
     """Non-decimal numbering styles take levels in the order they first appear ("Partie 1",
-    then "A)", then "1.")."""
-    styles: list[str] = []
-    for candidate in candidates:
-        style = candidate.outline.style if candidate.outline else None
-        if style and style != "decimal" and style not in styles:
-            styles.append(style)
-    if outline.style not in styles:
-        styles.append(outline.style)
-    return min(styles.index(outline.style) + 1, 3)
+    then "A)", then "1."); `styles` are those of the headings before."""
+    order = styles if outline.style in styles else [*styles, outline.style]
+    return min(order.index(outline.style) + 1, 3)
 
 
 def _level_from_layout(line: Line, body: float) -> int | None:

@@ -8,6 +8,8 @@ give each a level, check that the tree is plausible, then cut the text into sect
 
 from __future__ import annotations
 
+import bisect
+
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
@@ -110,6 +112,7 @@ def build_tree(document: Document, candidates: list[Candidate]) -> list[Section]
     """Given the heading lines, return sections with parents, page ranges and text spans."""
     sections: list[Section] = []
     stack: list[int] = []
+    page_ends = [page.end for page in document.pages]
     for position, candidate in enumerate(candidates):
         end = candidates[position + 1].line.start if position + 1 < len(candidates) else len(
             document.text
@@ -123,7 +126,7 @@ def build_tree(document: Document, candidates: list[Candidate]) -> list[Section]
                 level=candidate.level,
                 parent=stack[-1] if stack else None,
                 page_start=candidate.line.page,
-                page_end=document.page_at(max(start, end - 1)),
+                page_end=_page_at(document, page_ends, max(start, end - 1)),
                 start=start,
                 end=end,
                 text=document.text[start:end],
@@ -131,6 +134,15 @@ def build_tree(document: Document, candidates: list[Candidate]) -> list[Section]
         )
         stack.append(len(sections) - 1)
     return sections
+
+
+def _page_at(document: Document, page_ends: list[int], offset: int) -> int:
+    """`document.page_at(offset)` by bisection over the pages' ends (a long report has many
+    pages and many sections)."""
+    index = bisect.bisect_right(page_ends, offset)
+    if index < len(page_ends):
+        return document.pages[index].number
+    return document.pages[-1].number if document.pages else 1
 
 
 def find_sections(document: Document, warnings: list[str] | None = None) -> list[Section]:
