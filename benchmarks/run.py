@@ -1,9 +1,10 @@
 """Benchmarks, measured side by side in one run on this machine (not timed tests).
 
 Prints: pages/s of each PDF reader on the real PDFs; words/s of extraction on the text corpus and
-its ratio to spaCy tokenisation alone; end-to-end pages/s of `ingest` with 1 and N workers on a
-corpus made by repeating the real PDFs; peak memory per worker; the ratio of the end-to-end rate
-to the raw pypdfium2 text-extraction rate on the same files.
+its ratio to spaCy tokenisation alone; how the cost of numbers and of sections grows from 1 MB to
+2 MB of text; end-to-end pages/s of `ingest` with 1 and N workers on a corpus made by repeating
+the real PDFs; peak memory per worker; the ratio of the end-to-end rate to the raw pypdfium2
+text-extraction rate on the same files.
 
     python benchmarks/run.py [--copies 4]
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import sys
@@ -82,6 +84,33 @@ def quantities_scaling(texts: list[Path]) -> tuple[float, float]:
     return seconds[0], seconds[1]
 
 
+def sections_scaling(texts: list[Path]) -> tuple[float, float]:
+    """CPU seconds of `find_sections` on 1 MB and 2 MB of report text: the corpus reports one
+    after another, pages kept, numbers varied in each copy (so that years and counts differ as in
+    a real long report), then read as a text file: linear cost doubles."""
+    from extract.reader import read_text
+    from extract.sections import find_sections
+
+    reports = [path.read_text(encoding="utf-8") for path in texts]
+    find_sections(read_text(texts[0]))  # load the word lists once
+    seconds = []
+    with tempfile.TemporaryDirectory(prefix="ccas-sections-") as folder:
+        for size in (1_000_000, 2_000_000):
+            parts: list[str] = []
+            copy = 0
+            while sum(map(len, parts)) < size:
+                parts.extend(re.sub(r"\d+", lambda m, c=copy: str(int(m.group()) + c), report)
+                             for report in reports)
+                copy += 1
+            path = Path(folder) / f"long_{size}.txt"
+            path.write_text("\f".join(parts)[:size], encoding="utf-8")
+            document = read_text(path)
+            started = time.process_time()
+            find_sections(document)
+            seconds.append(time.process_time() - started)
+    return seconds[0], seconds[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--copies", type=int, default=3, help="copies of each real PDF")
@@ -102,6 +131,9 @@ def main() -> None:
           f"{token_s / extract_s:.2f})")
     one_mb, two_mb = quantities_scaling(texts)
     print(f"{'numbers of 1 MB / 2 MB, one line':34} {one_mb:9.2f} s / {two_mb:.2f} s CPU  "
+          f"(ratio {two_mb / one_mb:.2f}, linear 2.00)")
+    one_mb, two_mb = sections_scaling(texts)
+    print(f"{'sections of 1 MB / 2 MB of reports':34} {one_mb:9.2f} s / {two_mb:.2f} s CPU  "
           f"(ratio {two_mb / one_mb:.2f}, linear 2.00)")
     work = Path(tempfile.mkdtemp(prefix="ccas-bench-"))
     try:

@@ -2,6 +2,8 @@ import json
 from collections import Counter
 
 from conftest import CORPUS, GOLD, corpus_files
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extract.outline import parse_outline
 from extract.reader import read_document
@@ -86,3 +88,32 @@ def test_pdf_headings_from_font_size(real_pdfs):
     unnumbered = [line for line, s in zip(first_lines, sections, strict=True)
                   if parse_outline(s.title) is None]
     assert sum((line.font_size or 0) > body or line.bold for line in unnumbered) >= len(unnumbered) * 0.9
+
+
+def _chain_by_every_pair(matches):
+    """The longest ordered chain the plain way (every earlier match tried for each match):
+    the reference for the n log n search in `contents._longest_ordered_chain`."""
+    best, previous = [], []
+    for index, (line, entry) in enumerate(matches):
+        length, link = 1, None
+        for earlier in range(index):
+            other_line, other_entry = matches[earlier]
+            if other_line.start < line.start and other_entry < entry and best[earlier] + 1 > length:
+                length, link = best[earlier] + 1, earlier
+        best.append(length)
+        previous.append(link)
+    chain, cursor = [], max(range(len(matches)), key=best.__getitem__, default=None)
+    while cursor is not None:
+        chain.append(matches[cursor])
+        cursor = previous[cursor]
+    return chain[::-1]
+
+
+@given(st.lists(st.lists(st.integers(0, 12), max_size=4, unique=True), max_size=20))
+def test_the_contents_chain_is_the_longest_and_breaks_ties_as_the_plain_search(entries_by_line):
+    from extract.contents import _longest_ordered_chain
+    from extract.document import Line
+
+    matches = [(Line(text=f"ligne {n}", start=10 * n, end=10 * n + 7, page=1), entry)
+               for n, entries in enumerate(entries_by_line) for entry in entries]
+    assert _longest_ordered_chain(matches) == _chain_by_every_pair(matches)
