@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from itertools import islice
 from typing import Literal
 
@@ -44,6 +45,7 @@ _PAGE = re.compile(
 )
 _DOTS = re.compile(r"\.{2,}|…|_{2,}")
 _LETTER = re.compile(r"[^\W\d_]")
+_WORDS = re.compile(r"[^\W\d_]+")
 _PART_NUMBER = re.compile(r"[ \t]*(?P<number>\d{1,2})[ \t]*")
 _TAIL = 80  # a page number is looked for in the last characters of a line only
 _MAX_BLANKS = 2  # blank lines allowed inside one table of contents
@@ -79,8 +81,15 @@ class ContentsLine:
 def is_contents_title(text: str) -> bool:
     """A contents title alone on its line: "SOMMAIRE", "Table des matières :", not "Sommaire
     des actions" over a table."""
-    words = " ".join(re.findall(r"[^\W\d_]+", fold(text[:_TAIL])))
-    return words in grammar().contents_titles
+    words = _WORDS.findall(text[:_TAIL])
+    if not words or len(words) > _title_words():
+        return False  # most lines: folding them is the cost of this test
+    return fold(" ".join(words)) in grammar().contents_titles
+
+
+@cache
+def _title_words() -> int:
+    return max(len(title.split()) for title in grammar().contents_titles)
 
 
 def _outline(text: str) -> Outline | None:

@@ -72,6 +72,8 @@ def _heading_number(line: Line, lead: int, listed: set[str],
     mark ("3.", "2)"), before a title that is no unit. A number that lost a dot ("1 3.3 Les
     aides") only when its title is listed."""
     text = line.text[lead:]
+    if not text.lstrip()[:1].isdigit():
+        return None
     found = parse_outline(text, list_items=True)
     if found is None or found.style not in ("decimal", "list"):
         found = parse_outline(text, loose=True)
