@@ -1,0 +1,78 @@
+"""French full-text search: Snowball stems folded to ASCII, for SQLite FTS5 and for snippets.
+
+The store indexes each section as a string of stems ("aides alimentaires" → "aid alimentair"), so
+that one FTS5 query finds every inflection; Datasette turns the reader's words into the same stems
+through `fts_query` (registered as a SQL function) and shows where they were found with `snippet`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+WORD = re.compile(r"\w+")
+MIN_WORD = 2  # one-letter words are elisions (d', l') that every section holds
+MARK_START, MARK_END = "⟦", "⟧"  # around a matched word; the page turns them into <mark>
+SNIPPET_WORDS = 28
+
+_STEMMER = snowballstemmer.stemmer("french")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Hébergement" → "hebergement"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The folded Snowball stem of one word: "aides" and "aide" → "aid"."""
+    return fold(_STEMMER.stemWord(word.lower()))
+
+
+def stem_text(text: str | None) -> str:
+    """Every word of `text` as its stem, in order, for the FTS5 index."""
+    return " ".join(stem(word) for word in WORD.findall(text or "") if len(word) >= MIN_WORD)
+
+
+def query_stems(query: str | None) -> list[str]:
+    return [stem(word) for word in WORD.findall(query or "") if len(word) >= MIN_WORD]
+
+
+def fts_query(query: str | None) -> str:
+    """An FTS5 MATCH expression requiring every word's stem; each is quoted, so that no FTS5
+    operator or syntax error can come from what a reader types."""
+    stems = query_stems(query)
+    return " ".join(f'"{s}"' for s in stems) if stems else '""'
+
+
+def snippet(text: str | None, query: str | None, words: int = SNIPPET_WORDS) -> str:
+    """The passage of `text` (about `words` words) with the most query words, each marked
+    ⟦like this⟧; the start of the text when no word matches."""
+    text = text or ""
+    wanted = set(query_stems(query))
+    tokens = [(m.start(), m.end(), stem(m.group()) in wanted) for m in WORD.finditer(text)]
+    if not tokens:
+        return text[:200]
+    best, best_hits = 0, -1
+    for first in range(len(tokens)):
+        if not tokens[first][2] and first:
+            continue
+        hits = sum(1 for token in tokens[first:first + words] if token[2])
+        if hits > best_hits:
+            best, best_hits = first, hits
+    first = max(0, best - words // 4)
+    window = tokens[first:first + words]
+    pieces, cursor = [], window[0][0]
+    for start, end, hit in window:
+        pieces.append(text[cursor:start])
+        word = text[start:end]
+        pieces.append(f"{MARK_START}{word}{MARK_END}" if hit else word)
+        cursor = end
+    passage = " ".join("".join(pieces).split())
+    before = "… " if first else ""
+    after = " …" if first + words < len(tokens) else ""
+    return before + passage + after
