@@ -31,8 +31,10 @@ def served_files(db_path: str | Path) -> list[Path]:
 
 def metadata_for(db_name: str) -> dict:
     """The project's metadata with the corpus database under the name Datasette gives `db_name`."""
+    from datasette.utils import tilde_encode
+
     text = (DATASETTE_DIR / "metadata.yml").read_text(encoding="utf-8")
-    metadata = yaml.safe_load(text.replace(f"/{CONFIGURED_NAME}/", f"/{db_name}/"))
+    metadata = yaml.safe_load(text.replace(f"/{CONFIGURED_NAME}/", f"/{tilde_encode(db_name)}/"))
     databases = metadata["databases"]
     databases[db_name] = databases.pop(CONFIGURED_NAME)
     for dashboard in metadata.get("plugins", {}).get("datasette-dashboards", {}).values():

@@ -216,6 +216,7 @@ def write_eval_run(db: sqlite_utils.Database, run: dict, items: Iterable[dict]) 
 SEARCH_INDEX = "search_index"
 PUBLISHED_DOC_TYPES = ("rapport_activite", "article")
 WHOLE_ORGANISATION_SCOPES = ("", "total", "ensemble")
+SUMMABLE_KINDS = ("count", "amount", "hours")  # catalogue kinds whose values add up
 
 
 def document_title(row: dict) -> str:
@@ -279,20 +280,23 @@ def create_views(db: sqlite_utils.Database) -> None:
           i.indicator as indicateur, c.label as libelle, c.domain as domaine, c.kind as nature,
           i.year as annee, i.value as valeur, coalesce(i.unit, c.unit) as unite,
           coalesce(i.scope, '') as portee, i.approx as approximatif, i.confidence as confiance,
-          {role} as role, i.page, '/-/evidence/' || i.id as preuve,
+          {role} as role, i.page, i.start as position_texte, '/-/evidence/' || i.id as preuve,
           (({published}) and coalesce(d.kind, '') != 'other') as publie
         from {INDICATORS} i join {DOCUMENTS} d on d.id = i.document_id
           join {CATALOGUE} c on c.id = i.indicator
         where i.year is not null and d.organisation is not null"""
-    rule = ("row_number() over (partition by organisation, indicateur, annee "
-            "order by confiance desc, approximatif asc, annee_rapport desc, valeur_id)")
+    summable = ", ".join(f"'{k}'" for k in SUMMABLE_KINDS)
+    rule = ("row_number() over (partition by organisation, indicateur, annee order by "
+            f"confiance desc, approximatif asc, case when nature in ({summable}) then -valeur end, "
+            "annee_rapport desc, position_texte, valeur_id)")
     count = "count(*) over (partition by organisation, indicateur, annee)"
     views = {
         # every catalogued value with a year, of every document, in French column names
         "valeurs": candidates,
         # one value per (organisation, indicator, year): the whole organisation (empty scope or
         # a Total), a plain value (not a part, share, change, plan or limit), highest confidence,
-        # then exact before approximate, then the newest report
+        # then exact before approximate, then for counts and amounts the largest (a total is not
+        # smaller than its parts), then the newest report, then the first in the text
         "valeurs_retenues": f"""
             select * from (select v.*, {rule} as rang, {count} as occurrences from valeurs v
               where v.publie and lower(v.portee) in ({whole}) and v.role = 'value')

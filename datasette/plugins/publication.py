@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from datasette import hookimpl
 from extract.french_search import MARK_END, MARK_START, fts_query, snippet
+from extract.store import SUMMABLE_KINDS
 
 LABELS = yaml.safe_load((Path(__file__).resolve().parent.parent / "labels.yml")
                         .read_text(encoding="utf-8"))
@@ -106,7 +107,7 @@ async def question_data(database, indicator: str, year: str, everything: bool) -
     if year:
         data["rows"] = [r for r in rows if str(r["annee"]) == year]
         units = {r["unite"] for r in data["rows"]}
-        if data["rows"] and chosen["kind"] in LABELS["summable_kinds"] and len(units) == 1:
+        if data["rows"] and chosen["kind"] in SUMMABLE_KINDS and len(units) == 1:
             data["total"] = sum(r["valeur"] for r in data["rows"])
     else:
         organisations = sorted({r["organisation"] for r in rows})
