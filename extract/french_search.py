@@ -72,7 +72,9 @@ def snippet(text: str | None, query: str | None, words: int = SNIPPET_WORDS) -> 
         word = text[start:end]
         pieces.append(f"{MARK_START}{word}{MARK_END}" if hit else word)
         cursor = end
+    following = first + words
+    pieces.append(text[cursor:tokens[following][0] if following < len(tokens) else len(text)])
     passage = " ".join("".join(pieces).split())
     before = "… " if first else ""
-    after = " …" if first + words < len(tokens) else ""
+    after = " …" if following < len(tokens) else ""
     return before + passage + after

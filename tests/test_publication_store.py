@@ -1,0 +1,86 @@
+"""What the store adds for publishing: versions and re-extraction, titles, the French search index."""
+
+import shutil
+import sqlite3
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+from conftest import CORPUS
+
+from extract.cli import cli
+from extract.french_search import fts_query, snippet, stem_text
+from extract.store import open_db
+from extract.versions import current_versions
+
+
+@pytest.fixture
+def two_reports(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for path in sorted(CORPUS.glob("*.txt"))[:2]:
+        shutil.copy(path, folder)
+    return folder
+
+
+def ingest(folder, db_path, *extra):
+    result = CliRunner().invoke(cli, ["ingest", "--quiet", str(folder), "--db", str(db_path),
+                                      *extra])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_documents_made_by_an_older_extractor_are_extracted_again(two_reports, db_path):
+    ingest(two_reports, db_path)
+    connection = sqlite3.connect(db_path)
+    with connection:
+        connection.execute("update documents set extractor_version = 'older' where rowid = 1")
+        connection.execute("update indicators set value = -1")  # the older, worse values
+    output = ingest(two_reports, db_path)
+    assert "1 ingested (of which 1 re-extracted" in output and "1 skipped" in output
+    versions = current_versions()
+    rows = connection.execute("select extractor_version, catalogue_version from documents")
+    assert set(rows) == {(versions["extractor_version"], versions["catalogue_version"])}
+    stale = connection.execute("select count(*) from indicators i join documents d "
+                               "on d.id = i.document_id where d.rowid = 1 and value = -1")
+    assert stale.fetchone()[0] == 0
+    assert "0 ingested, 2 skipped" in ingest(two_reports, db_path)
+
+
+def test_force_extracts_every_file_again(two_reports, db_path):
+    ingest(two_reports, db_path)
+    assert "2 ingested, 0 skipped" in ingest(two_reports, db_path, "--force")
+    db = sqlite_utils.Database(db_path)
+    assert db["documents"].count == 2
+    assert db["search_index"].count == db["sections"].count  # no orphan search rows
+
+
+def test_an_older_database_gets_titles_and_search_on_open(two_reports, db_path):
+    ingest(two_reports, db_path)
+    db = sqlite_utils.Database(db_path)
+    db["documents"].transform(drop={"title"})
+    db.execute("delete from search_index")
+    open_db(db_path).close()
+    db = sqlite_utils.Database(db_path)
+    assert all(row["title"] for row in db["documents"].rows)
+    assert db["search_index"].count == db["sections"].count
+    found = db.execute("select count(*) from search_index_fts where search_index_fts match ?",
+                       [fts_query("Repas")]).fetchone()[0]
+    assert found
+
+
+def test_french_stems_fold_case_accents_and_inflections():
+    assert stem_text("Les Aides alimentaires") == stem_text("les aide ALIMENTAIRE")
+    assert stem_text("Hébergement d'urgence") == stem_text("hebergements urgences")
+    assert fts_query("aides \"alimentaires\" OR NEAR(") == '"aid" "alimentair" "or" "near"'
+    assert fts_query("' ") == '""'
+
+
+def test_snippet_marks_the_words_in_the_densest_passage():
+    text = ("Introduction générale du rapport. " * 20 + "La Maison des solidarités a servi "
+            "4 200 repas chauds et distribué des colis d'aide alimentaire aux familles. "
+            + "Conclusion du chapitre. " * 20)
+    passage = snippet(text, "aides alimentaires")
+    assert "⟦aide⟧ ⟦alimentaire⟧" in passage
+    assert passage.startswith("… ") and passage.endswith(" …") and len(passage) < 300
+    assert snippet("Rien à voir.", "repas") == "Rien à voir."
