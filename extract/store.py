@@ -278,7 +278,9 @@ def create_views(db: sqlite_utils.Database) -> None:
         select i.id as valeur_id, d.organisation, d.kind as type_organisation,
           d.id as document_id, d.title as rapport, d.report_year as annee_rapport,
           i.indicator as indicateur, c.label as libelle, c.domain as domaine, c.kind as nature,
-          i.year as annee, i.value as valeur, coalesce(i.unit, c.unit) as unite,
+          i.year as annee, case when i.value = cast(i.value as integer) and abs(i.value) < 1e15
+            then cast(i.value as integer) else i.value end as valeur,
+          coalesce(i.unit, c.unit) as unite,
           coalesce(i.scope, '') as portee, i.approx as approximatif, i.confidence as confiance,
           {role} as role, i.page, i.start as position_texte, '/-/evidence/' || i.id as preuve,
           (({published}) and coalesce(d.kind, '') != 'other') as publie
