@@ -16,6 +16,7 @@ from pathlib import Path
 
 import datasette.handle_exception
 import yaml
+from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
@@ -67,9 +68,12 @@ def prepare_jinja2_environment(env):
 
 
 @hookimpl
-def render_cell(row, value, column, table):
+def render_cell(row, value, column, table, database, datasette):
     if column == "extrait" and isinstance(value, str):
         return marked(value)
+    if column == "section_id" and table is None and isinstance(value, str):
+        url = datasette.urls.row(database, "sections", tilde_encode(value))
+        return Markup('<a href="{}">{}</a>').format(url, value)
     if column in VALUE_COLUMNS and isinstance(value, int | float) and not isinstance(value, bool):
         keys = row.keys() if row is not None else []
         unit = next((row[c] for c in UNIT_COLUMNS if c in keys), None)
