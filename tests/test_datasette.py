@@ -263,13 +263,18 @@ def test_a_huge_id_gets_a_plain_404(datasette):
 
 
 def test_published_database_refuses_writes_and_slow_sql(published_db):
-    slow = Datasette([str(published_db)], immutables=[], settings={"sql_time_limit_ms": 50})
+    slow = Datasette([str(published_db)], metadata=metadata_for("rapports"),
+                     template_dir=str(DATASETTE_DIR / "templates"),
+                     plugins_dir=str(DATASETTE_DIR / "plugins"), settings={"sql_time_limit_ms": 50})
     response = get(slow, "/rapports.json?sql=delete+from+documents")
     assert response.status_code == 400 and "SELECT" in response.json()["error"]
     forever = ("with recursive n(i) as (select 1 union all select i + 1 from n) "
                "select count(*) from n")
     response = get(slow, "/rapports.json?sql=" + quote(forever))
     assert response.status_code == 400 and "too long" in response.json()["error"]
+    for path in ("/rapports/documents", "/rapports/recherche", "/-/question", "/rapports"):
+        response = asyncio.run(slow.client.post(path, data={"sql": "delete from documents"}))
+        assert response.status_code == 405 and "Traceback" not in response.text, path
     assert sqlite3.connect(published_db).execute("select count(*) from documents").fetchone()[0]
 
 

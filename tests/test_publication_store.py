@@ -84,3 +84,34 @@ def test_snippet_marks_the_words_in_the_densest_passage():
     assert "⟦aide⟧ ⟦alimentaire⟧" in passage
     assert passage.startswith("… ") and passage.endswith(" …") and len(passage) < 300
     assert snippet("Rien à voir.", "repas") == "Rien à voir."
+
+
+def test_documents_that_are_not_reports_are_hidden_from_chosen_values(two_reports, db_path):
+    ingest(two_reports, db_path)
+    db = sqlite_utils.Database(db_path)
+    hidden, shown = [row["id"] for row in db["documents"].rows]
+    db.execute("update documents set doc_type = 'other' where id = ?", [hidden])
+    db.conn.commit()
+    organisations = {row["organisation"]: row["document_id"]
+                     for row in db.query("select organisation, document_id from valeurs_retenues")}
+    assert set(organisations.values()) == {shown}
+    everything = {row["document_id"] for row in db.query(
+        "select document_id from valeurs_retenues_toutes")}
+    assert everything == {hidden, shown}
+    flags = dict(db.execute("select document_id, max(publie) from valeurs group by 1").fetchall())
+    assert flags == {hidden: 0, shown: 1}
+
+
+def test_a_role_column_keeps_parts_and_changes_out_of_chosen_values(two_reports, db_path):
+    """The linker may add `role`; the views follow it when the database is next opened."""
+    ingest(two_reports, db_path)
+    db = sqlite_utils.Database(db_path)
+    chosen = db.execute("select valeur_id from valeurs_retenues limit 1").fetchone()[0]
+    db["indicators"].add_column("role", str)
+    db.execute("update indicators set role = 'change' where id = ?", [chosen])
+    db.conn.commit()
+    open_db(db_path).close()
+    db = sqlite_utils.Database(db_path)
+    assert chosen not in {r[0] for r in db.execute("select valeur_id from valeurs_retenues")}
+    assert db.execute("select role from valeurs where valeur_id = ?", [chosen]).fetchone()[0] \
+        == "change"

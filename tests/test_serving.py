@@ -134,3 +134,15 @@ def test_serve_refuses_a_missing_or_broken_file_in_one_line(tmp_path):
     result = run_cli("serve", "--db", "broken.db", cwd=tmp_path)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "broken.db" in result.stderr
+
+
+def test_writes_are_refused_with_a_plain_405(served):
+    for path in (f"/{quote(NAME)}/documents", f"/{quote(NAME)}/recherche", "/-/question"):
+        request = urllib.request.Request(served["url"] + path, data=b"sql=delete+from+documents",
+                                         method="POST")
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            raise AssertionError(f"{path}: a POST was accepted")
+        except urllib.error.HTTPError as error:
+            assert error.code == 405 and "Traceback" not in error.read().decode()
+    assert documents(served) > 0

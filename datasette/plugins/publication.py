@@ -56,6 +56,22 @@ def marked(text: str) -> Markup:
 
 
 @hookimpl
+def asgi_wrapper():
+    """The published site is read-only: any request but GET, HEAD or OPTIONS gets a plain 405
+    (Datasette 0.65 answers a POST to a table or a read-only query with an HTTP 500)."""
+    def wrap(app):
+        async def read_only(scope, receive, send):
+            if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+                response = Response.text("Lecture seule : ce site n'accepte aucune écriture.\n",
+                                         status=405, headers={"allow": "GET, HEAD, OPTIONS"})
+                await response.asgi_send(send)
+                return
+            await app(scope, receive, send)
+        return read_only
+    return wrap
+
+
+@hookimpl
 def prepare_connection(conn):
     conn.create_function("fts_fr", 1, fts_query, deterministic=True)
     conn.create_function("extrait_fr", 2, snippet, deterministic=True)
