@@ -308,10 +308,15 @@ def create_views(db: sqlite_utils.Database) -> None:
               where lower(v.portee) in ({whole}) and v.role = 'value')
             where rang = 1""",
     }
-    for name in ("valeurs_retenues", "valeurs_retenues_toutes", "valeurs"):
-        db.execute(f"drop view if exists {name}")
-    for name, sql in views.items():
-        db.execute(f"create view {name} as {sql}")
+    statements = {name: f"CREATE VIEW {name} AS {sql}" for name, sql in views.items()}
+    present = dict(db.execute("select name, sql from sqlite_master where type = 'view'").fetchall())
+    if all(present.get(name) == sql for name, sql in statements.items()):
+        return  # unchanged: a server reading the views never sees them missing
+    with db.atomic():
+        for name in ("valeurs_retenues", "valeurs_retenues_toutes", "valeurs"):
+            db.execute(f"drop view if exists {name}")
+        for sql in statements.values():
+            db.execute(sql)
 
 
 def stale_documents(db: sqlite_utils.Database) -> set[str]:
