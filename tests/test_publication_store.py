@@ -115,3 +115,15 @@ def test_a_role_column_keeps_parts_and_changes_out_of_chosen_values(two_reports,
     assert chosen not in {r[0] for r in db.execute("select valeur_id from valeurs_retenues")}
     assert db.execute("select role from valeurs where valeur_id = ?", [chosen]).fetchone()[0] \
         == "change"
+
+
+def test_opening_a_database_again_leaves_its_views_in_place(two_reports, db_path):
+    """A server reads the views while ingest opens the file: they must never be dropped then."""
+    ingest(two_reports, db_path)
+    db = open_db(db_path)
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    from extract.store import ensure_publication_schema
+
+    ensure_publication_schema(db)
+    assert not [s for s in statements if "drop view" in s.lower()]
