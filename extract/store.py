@@ -288,6 +288,9 @@ def create_views(db: sqlite_utils.Database) -> None:
           join {CATALOGUE} c on c.id = i.indicator
         where i.year is not null and d.organisation is not null"""
     summable = ", ".join(f"'{k}'" for k in SUMMABLE_KINDS)
+    # one value per (organisation, indicator, year) among the comparable ones: highest confidence,
+    # then exact before approximate, then for counts and amounts the largest (a total is not
+    # smaller than its parts), then the newest report, then the first in the text
     rule = ("row_number() over (partition by organisation, indicateur, annee order by "
             f"confiance desc, approximatif asc, case when nature in ({summable}) then -valeur end, "
             "annee_rapport desc, position_texte, valeur_id)")
@@ -295,25 +298,23 @@ def create_views(db: sqlite_utils.Database) -> None:
     views = {
         # every catalogued value with a year, of every document, in French column names
         "valeurs": candidates,
-        # one value per (organisation, indicator, year): the whole organisation (empty scope or
-        # a Total), a plain value (not a part, share, change, plan or limit), highest confidence,
-        # then exact before approximate, then for counts and amounts the largest (a total is not
-        # smaller than its parts), then the newest report, then the first in the text
+        # the values that may stand for the whole organisation: empty scope or a Total, and a
+        # plain value (not a part, share, change, plan or limit)
+        "valeurs_comparables": f"""
+            select * from valeurs v where lower(v.portee) in ({whole}) and v.role = 'value'""",
         "valeurs_retenues": f"""
-            select * from (select v.*, {rule} as rang, {count} as occurrences from valeurs v
-              where v.publie and lower(v.portee) in ({whole}) and v.role = 'value')
-            where rang = 1""",
+            select * from (select v.*, {rule} as rang, {count} as occurrences
+              from valeurs_comparables v where v.publie) where rang = 1""",
         "valeurs_retenues_toutes": f"""
-            select * from (select v.*, {rule} as rang, {count} as occurrences from valeurs v
-              where lower(v.portee) in ({whole}) and v.role = 'value')
-            where rang = 1""",
+            select * from (select v.*, {rule} as rang, {count} as occurrences
+              from valeurs_comparables v) where rang = 1""",
     }
     statements = {name: f"CREATE VIEW {name} AS {sql}" for name, sql in views.items()}
     present = dict(db.execute("select name, sql from sqlite_master where type = 'view'").fetchall())
     if all(present.get(name) == sql for name, sql in statements.items()):
         return  # unchanged: a server reading the views never sees them missing
     with db.atomic():
-        for name in ("valeurs_retenues", "valeurs_retenues_toutes", "valeurs"):
+        for name in reversed(statements):  # dependent views first
             db.execute(f"drop view if exists {name}")
         for sql in statements.values():
             db.execute(sql)

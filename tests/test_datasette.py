@@ -80,7 +80,8 @@ def test_every_column_is_described(published_db):
     import sqlite_utils
 
     for name, tables in [("rapports", ("documents", "sections", "indicators", "catalogue",
-                                       "valeurs", "valeurs_retenues", "search_index")),
+                                       "valeurs", "valeurs_comparables", "valeurs_retenues",
+                                       "search_index")),
                          ("evaluation", ("eval_runs", "eval_items"))]:
         db = sqlite_utils.Database(published_db.with_name(f"{name}.db"))
         described = METADATA["databases"][name]["tables"]

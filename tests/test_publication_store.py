@@ -10,7 +10,7 @@ from conftest import CORPUS
 
 from extract.cli import cli
 from extract.french_search import fts_query, snippet, stem_text
-from extract.store import open_db
+from extract.store import ensure_publication_schema, open_db
 from extract.versions import current_versions
 
 
@@ -123,7 +123,5 @@ def test_opening_a_database_again_leaves_its_views_in_place(two_reports, db_path
     db = open_db(db_path)
     statements = []
     db.conn.set_trace_callback(statements.append)
-    from extract.store import ensure_publication_schema
-
     ensure_publication_schema(db)
     assert not [s for s in statements if "drop view" in s.lower()]

@@ -107,10 +107,11 @@ async def corpus_database(datasette):
 
 async def question_data(database, indicator: str, year: str, everything: bool) -> dict:
     view = "valeurs_retenues_toutes" if everything else "valeurs_retenues"
+    # the organisations that have a chosen value are those with a comparable one (no ranking)
     catalogue = (await database.execute(
-        f"select c.id, c.label, c.domain, c.kind, c.unit, count(distinct v.organisation) as n "
-        f"from catalogue c join {view} v on v.indicateur = c.id "
-        "group by c.id order by c.domain, c.label")).rows
+        "select c.id, c.label, c.domain, c.kind, c.unit, count(distinct v.organisation) as n "
+        "from catalogue c join valeurs_comparables v on v.indicateur = c.id "
+        f"where v.publie or {int(everything)} group by c.id order by c.domain, c.label")).rows
     domains: dict[str, list] = {}
     for entry in catalogue:
         domains.setdefault(LABELS["domains"].get(entry["domain"], entry["domain"]), []).append(entry)
