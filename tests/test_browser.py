@@ -160,7 +160,7 @@ def test_no_page_shows_a_sum_across_years(page, server, database):
                     assert (row[0], indicator, year, numbers(cell)[0]) in stored, (row, cell)
         label = connection.execute("select label from catalogue where id = ?",
                                    [indicator]).fetchone()[0]
-        page.goto(server + "/-/dashboards/indicateurs?indicateur=" + label)
+        page.goto(server + f"/-/dashboards/indicateurs?indicateur={label} [{indicator}]")
         page.wait_for_selector("#card-valeurs table tbody tr", timeout=20000)
         heads = page.eval_on_selector_all("#card-valeurs table thead th",
                                           "hs => hs.map(h => h.innerText.trim())")
@@ -175,8 +175,8 @@ def test_no_page_shows_a_sum_across_years(page, server, database):
 
 
 def test_chart_draws_offline(page, server):
-    page.goto(server + "/-/dashboards/indicateurs?indicateur=Heures d'aide et d'accompagnement "
-                       "à domicile réalisées (SAAD)")
+    page.goto(server + "/-/question?indicateur=saad.heures")
+    page.click("text=Graphiques")
     page.wait_for_selector("#card-au-fil-des-annees svg, #card-au-fil-des-annees canvas",
                            timeout=20000)
     page.wait_for_selector("#card-entre-organisations svg, #card-entre-organisations canvas",

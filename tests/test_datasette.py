@@ -160,7 +160,8 @@ def test_every_number_of_every_query_and_chart_is_a_stored_value(datasette, stor
             check_numbers([{**r, "_indicator": indicator, "annee": year} for r in rows],
                           stored, "valeur_par_organisation")
             for chart_name, chart in DASHBOARD["charts"].items():
-                rows = chart_rows(datasette, chart, {"indicateur": label, "annee": year})
+                rows = chart_rows(datasette, chart, {"indicateur": f"{label} [{indicator}]",
+                                                     "annee": year})
                 check_numbers([{**r, "_indicator": indicator} for r in rows], stored, chart_name)
                 checked += len(rows)
     assert checked > 100
