@@ -28,13 +28,16 @@ class IngestResult:
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     stale: int = 0  # stored by an older extractor or catalogue, extracted again
+    stale_left: int = 0  # stored by an older version, their files not among the paths given
 
     @property
     def summary(self) -> str:
         again = (f" (of which {self.stale} re-extracted: made by an older extractor or catalogue)"
                  if self.stale else "")
+        left = (f"; {self.stale_left} other stored documents were made by an older extractor or "
+                "catalogue: ingest their files again to update them" if self.stale_left else "")
         return (f"{len(self.ingested)} ingested{again}, {len(self.skipped)} skipped (unchanged), "
-                f"{len(self.failed)} failed")
+                f"{len(self.failed)} failed{left}")
 
 
 def find_reports(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -174,5 +177,6 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, workers: int | N
             result.failed.append((str(path), str(payload)))
         if progress:
             progress(1)
+    result.stale_left = len(stale_documents(db))
     db.close()
     return result

@@ -45,6 +45,11 @@ def test_documents_made_by_an_older_extractor_are_extracted_again(two_reports, d
                                "on d.id = i.document_id where d.rowid = 1 and value = -1")
     assert stale.fetchone()[0] == 0
     assert "0 ingested, 2 skipped" in ingest(two_reports, db_path)
+    one_file, other_file = sorted(two_reports.iterdir())
+    connection.execute("update documents set catalogue_version = 'older' where path = ?",
+                       [str(other_file)])
+    connection.commit()
+    assert "1 other stored documents were made by an older" in ingest(one_file, db_path)
 
 
 def test_force_extracts_every_file_again(two_reports, db_path):
