@@ -115,8 +115,13 @@ def evaluate(gold_dir, corpus_dir, as_json, errors, min_f1, db_path):
     if not report.documents:
         raise click.ClickException(f"{gold_dir}: no gold files (*.json)")
     if db_path:
-        target = evaluation_db_path(db_path)
-        store_report(report, target)
+        import sqlite3
+
+        try:
+            target = evaluation_db_path(db_path)
+            store_report(report, target)
+        except sqlite3.DatabaseError as error:
+            raise click.ClickException(f"{db_path}: not a usable database ({error})") from None
         if target != Path(db_path):
             click.echo(f"Note: {db_path} holds reports; the evaluation run is stored in {target} "
                        "(served beside it by ccas-extract serve)", err=True)

@@ -293,11 +293,12 @@ def evaluation_db_path(db_path: str | Path) -> Path:
     """Where evaluation runs go: `db_path`, unless it is a corpus database (it may be published
     immutable while this runs), then `evaluation.db` beside it."""
     import sqlite3
+    from contextlib import closing
 
     path = Path(db_path)
     if not path.is_file():
         return path
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
         corpus = connection.execute(
             "select 1 from sqlite_master where name = 'documents'").fetchone()
     return path.with_name("evaluation.db") if corpus else path

@@ -130,3 +130,14 @@ def test_opening_a_database_again_leaves_its_views_in_place(two_reports, db_path
     db.conn.set_trace_callback(statements.append)
     ensure_publication_schema(db)
     assert not [s for s in statements if "drop view" in s.lower()]
+
+
+def test_evaluate_into_a_file_that_is_not_a_database_says_so_in_one_line(tmp_path):
+    target = tmp_path / "notes.db"
+    target.write_text("these are notes, not a database\n" * 40, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["evaluate", "--gold", str(CORPUS.parent / "gold"),
+                                      "--corpus", str(CORPUS), "--db", str(target)])
+    assert result.exit_code == 1 and result.exception is None or isinstance(
+        result.exception, SystemExit)
+    assert "notes.db: not a usable database" in result.output
+    assert target.read_text(encoding="utf-8").startswith("these are notes")
