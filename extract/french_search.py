@@ -50,20 +50,24 @@ def fts_query(query: str | None) -> str:
 
 
 def snippet(text: str | None, query: str | None, words: int = SNIPPET_WORDS) -> str:
-    """The passage of `text` (about `words` words) with the most query words, each marked
-    ⟦like this⟧; the start of the text when no word matches."""
+    """The passage of `text` (about `words` words) with the most distinct query words, then the
+    most matches, each marked ⟦like this⟧; the start of the text when no word matches."""
     text = text or ""
     wanted = set(query_stems(query))
-    tokens = [(m.start(), m.end(), stem(m.group()) in wanted) for m in WORD.finditer(text)]
+    stems = [stem(m.group()) for m in WORD.finditer(text)]
+    tokens = [(m.start(), m.end(), s in wanted) for m, s in zip(WORD.finditer(text), stems,
+                                                                strict=True)]
     if not tokens:
         return text[:200]
-    best, best_hits = 0, -1
+    best, best_score = 0, (-1, -1)
     for first in range(len(tokens)):
         if not tokens[first][2] and first:
             continue
-        hits = sum(1 for token in tokens[first:first + words] if token[2])
-        if hits > best_hits:
-            best, best_hits = first, hits
+        found = [s for s, token in zip(stems[first:first + words], tokens[first:first + words],
+                                       strict=True) if token[2]]
+        score = (len(set(found)), len(found))  # most of the query's words, then most hits
+        if score > best_score:
+            best, best_score = first, score
     first = max(0, best - words // 4)
     window = tokens[first:first + words]
     pieces, cursor = [], window[0][0]
