@@ -291,12 +291,27 @@ def format_report(report: Report, *, errors: bool = False) -> str:
     return "\n".join(lines)
 
 
+def evaluation_db_path(db_path: str | Path) -> Path:
+    """Where evaluation runs go: `db_path`, unless it is a corpus database (it may be published
+    immutable while this runs), then `evaluation.db` beside it."""
+    import sqlite3
+    from contextlib import closing
+
+    path = Path(db_path)
+    if not path.is_file():
+        return path
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        corpus = connection.execute(
+            "select 1 from sqlite_master where name = 'documents'").fetchone()
+    return path.with_name("evaluation.db") if corpus else path
+
+
 def store_report(report: Report, db_path: str | Path) -> int:
     """Store an evaluation run and every item's outcome in the database; return the run id."""
     import subprocess
     from datetime import UTC, datetime
 
-    from .store import open_db, write_eval_run
+    from .store import open_evaluation_db, write_eval_run
 
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
@@ -319,7 +334,7 @@ def store_report(report: Report, db_path: str | Path) -> int:
             item = outcome_dict(doc.document, outcome)
             entry = catalogue.get(item["indicator"] or "")
             items.append({**item, "domain": entry.domain if entry else ""})
-    db = open_db(db_path)
+    db = open_evaluation_db(evaluation_db_path(db_path))
     try:
         return write_eval_run(db, run, items)
     finally:
