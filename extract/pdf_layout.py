@@ -1,0 +1,235 @@
+"""Page layout for the PDF readers: from pieces of text with positions to lines read in order.
+
+A *piece* is a run of text on one baseline with ordinary word spacing. `page_lines(pieces)`:
+
+1. orders the pieces by columns: a vertical white gutter with text on both sides (pieces of three
+   words or more) splits the page, recursively; pieces crossing it (a title, a full-width table)
+   cut the page into bands read one after the other;
+2. makes rows of the pieces on one baseline; a row of several pieces is a table row, its cells
+   joined by tabs (the contract with `tables.py`), aligned on the columns of its neighbour rows so
+   that an empty cell stays a cell;
+3. joins the wrapped lines of a paragraph into one line (same font, normal line spacing, and the
+   line before is full: the next line's first word would not have fitted on it), keeps headings,
+   list items, table rows and short labels as their own lines, and puts a blank line between
+   blocks (a vertical gap, a new column), as the converted text corpus has them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+GAP_EM = 1.0  # a horizontal gap of a font size separates two pieces on one baseline
+BLANK_EM = 0.5  # a vertical gap of half a font size between two lines is a paragraph break
+MIN_TEXT_WORDS = 3  # a piece of text (not a label or a cell) has this many words with letters
+_BULLET = re.compile(r"^[-–—•»▪●◦■◆✦➢►✓*]\s|^\d{1,2}[.)]\s+\D")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+@dataclass(slots=True)
+class Piece:
+    """A run of text on one baseline; coordinates in points, top-down."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float | None
+    bold: bool
+    first_word: float  # width of its first word
+    tabbed: bool = False  # already a table row with tab-separated cells (a ruled table)
+
+
+def page_lines(pieces: list[Piece]) -> list[dict]:
+    """The line specs (text, bbox, font_size, bold) of one page, in reading order."""
+    lines: list[dict] = []
+    for region in reading_order(pieces):
+        block = region_lines(region)
+        if lines and block and lines[-1]["text"]:
+            lines.append({"text": ""})
+        lines.extend(block)
+    return lines
+
+
+# --- columns ------------------------------------------------------------------------------------
+
+
+def _is_text(piece: Piece) -> bool:
+    return len(_WORD.findall(piece.text)) >= MIN_TEXT_WORDS
+
+
+def _texty(side: list[Piece]) -> bool:
+    """Half the characters of a side are in pieces of running text (not cells or labels)."""
+    total = sum(len(p.text) for p in side)
+    return total > 0 and sum(len(p.text) for p in side if _is_text(p)) >= 0.5 * total
+
+
+def find_gutter(pieces: list[Piece]) -> tuple[float, float] | None:
+    """A vertical white strip with running text on both sides, crossed by few pieces."""
+    lo = min(p.x0 for p in pieces)
+    hi = max(p.x1 for p in pieces)
+    sizes = sorted(p.size or 10.0 for p in pieces)
+    min_width = max(6.0, 0.8 * sizes[len(sizes) // 2])
+    events = sorted([(p.x0, 1) for p in pieces] + [(p.x1, -1) for p in pieces])
+    allowed = max(1, len(pieces) // 5)
+    candidates = []
+    coverage = 0
+    for (x, delta), (following, _) in zip(events, events[1:], strict=False):
+        coverage += delta
+        if coverage <= allowed and following - x >= min_width and \
+                lo + 0.1 * (hi - lo) < (x + following) / 2 < hi - 0.1 * (hi - lo):
+            candidates.append((coverage, x - following, x, following))
+    for _, _, a, b in sorted(candidates)[:3]:
+        left = [p for p in pieces if p.x1 <= a]
+        right = [p for p in pieces if p.x0 >= b]
+        if len(left) < 2 or len(right) < 2 or not (_texty(left) and _texty(right)):
+            continue
+        if min(max(p.bottom for p in left), max(p.bottom for p in right)) <= \
+                max(min(p.top for p in left), min(p.top for p in right)):
+            continue  # one above the other, not side by side
+        return a, b
+    return None
+
+
+def reading_order(pieces: list[Piece], depth: int = 0) -> list[list[Piece]]:
+    """The pieces of a page as regions in reading order: columns left to right, bands of pieces
+    crossing the gutter between them."""
+    gutter = find_gutter(pieces) if depth < 3 and len(pieces) >= 4 else None
+    if gutter is None:
+        return [pieces] if pieces else []
+    a, b = gutter
+    spanning = sorted((p for p in pieces if p.x0 < b and p.x1 > a), key=lambda p: p.top)
+    tops = [p.top for p in spanning]
+    sides: list[tuple[list[Piece], list[Piece]]] = [([], []) for _ in range(len(spanning) + 1)]
+    for piece in pieces:
+        if piece.x1 <= a:
+            sides[bisect_right(tops, piece.top)][0].append(piece)
+        elif piece.x0 >= b:
+            sides[bisect_right(tops, piece.top)][1].append(piece)
+    regions: list[list[Piece]] = []
+    band: list[Piece] = []
+    for index, (left, right) in enumerate(sides):
+        if left or right:
+            if band:
+                regions.append(band)
+                band = []
+            regions.extend(reading_order(left, depth + 1))
+            regions.extend(reading_order(right, depth + 1))
+        if index < len(spanning):
+            band.append(spanning[index])
+    if band:
+        regions.append(band)
+    return regions
+
+
+# --- rows, tables and paragraphs ----------------------------------------------------------------
+
+
+def make_rows(region: list[Piece]) -> list[list[Piece]]:
+    """Pieces grouped by baseline (a piece whose middle is within the row's first piece), top to
+    bottom, each row left to right."""
+    rows: list[list[Piece]] = []
+    for piece in sorted(region, key=lambda p: (p.top, p.x0)):
+        if rows:
+            head = rows[-1][0]
+            if head.top <= (piece.top + piece.bottom) / 2 <= head.bottom:
+                rows[-1].append(piece)
+                continue
+        rows.append([piece])
+    for row in rows:
+        row.sort(key=lambda p: p.x0)
+    return rows
+
+
+def _is_table_row(row: list[Piece]) -> bool:
+    return len(row) > 1 or row[0].tabbed
+
+
+def table_cells(rows: list[list[Piece]]) -> list[str]:
+    """Tab-joined rows of a run of table rows, cells placed in the columns the rows share (an
+    empty cell stays an empty cell); rows as they are when the columns do not line up."""
+    slots: list[list[float]] = []
+    for x0, x1 in sorted((p.x0, p.x1) for row in rows for p in row if not p.tabbed):
+        if slots and x0 <= slots[-1][1]:
+            slots[-1][1] = max(slots[-1][1], x1)
+        else:
+            slots.append([x0, x1])
+    texts = []
+    for row in rows:
+        if row[0].tabbed or len(slots) < len(row):
+            texts.append("\t".join(p.text for p in row))
+            continue
+        cells = [""] * len(slots)
+        for piece in row:
+            middle = (piece.x0 + piece.x1) / 2
+            slot = next((i for i, (a, b) in enumerate(slots) if a <= middle <= b), 0)
+            cells[slot] = f"{cells[slot]} {piece.text}".strip()
+        texts.append("\t".join(cells))
+    return texts
+
+
+def _continues(last: Piece, nxt: Piece, right: float) -> bool:
+    """True when `nxt` is the wrapped continuation of the line ending with `last`."""
+    size = last.size or 10.0
+    if nxt.bold != last.bold or abs((nxt.size or size) - size) > 0.3:
+        return False
+    gap = nxt.top - last.bottom
+    if gap > BLANK_EM * size or gap < -0.5 * size or _BULLET.match(nxt.text):
+        return False
+    return last.x1 + 0.3 * size + nxt.first_word > right - 0.2 * size
+
+
+def _spec(pieces: list[Piece], text: str) -> dict:
+    first = pieces[0]
+    return {"text": text,
+            "bbox": (round(min(p.x0 for p in pieces), 1), round(min(p.top for p in pieces), 1),
+                     round(max(p.x1 for p in pieces), 1), round(max(p.bottom for p in pieces), 1)),
+            "font_size": first.size, "bold": first.bold}
+
+
+def region_lines(region: list[Piece]) -> list[dict]:
+    """The lines of one column or band: table rows, joined paragraphs, blank lines between
+    blocks."""
+    if not region:
+        return []
+    rows = make_rows(region)
+    right = max(p.x1 for p in region)
+    lines: list[dict] = []
+    index = 0
+    previous: list[Piece] | None = None
+    while index < len(rows):
+        row = rows[index]
+        if _is_table_row(row):
+            end = index
+            while end < len(rows) and _is_table_row(rows[end]) and \
+                    (end == index or not _break(rows[end - 1], rows[end], 1.0)):
+                end += 1
+            group = rows[index:end]
+            texts = table_cells(group)
+            if previous is not None and _break(previous, row, BLANK_EM):
+                lines.append({"text": ""})
+            lines.extend(_spec(r, t) for r, t in zip(group, texts, strict=True))
+            previous, index = group[-1], end
+            continue
+        if previous is not None and _break(previous, row, BLANK_EM):
+            lines.append({"text": ""})
+        paragraph = [row[0]]
+        index += 1
+        while index < len(rows) and not _is_table_row(rows[index]) and \
+                _continues(paragraph[-1], rows[index][0], right):
+            paragraph.append(rows[index][0])
+            index += 1
+        text = paragraph[0].text
+        for piece in paragraph[1:]:
+            text += piece.text if text.endswith("-") else " " + piece.text
+        lines.append(_spec(paragraph, text))
+        previous = [paragraph[-1]]
+    return lines
+
+
+def _break(above: list[Piece], below: list[Piece], em: float) -> bool:
+    """A vertical gap of more than `em` font sizes between two rows."""
+    size = min(p.size or 10.0 for p in above + below)
+    return min(p.top for p in below) - max(p.bottom for p in above) > em * size
