@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 GAP_EM = 1.0  # a horizontal gap of a font size separates two pieces on one baseline
@@ -38,8 +39,16 @@ class Piece:
     bottom: float
     size: float | None
     bold: bool
-    first_word: float  # width of its first word
+    first_word: float  # width of its first word (an estimate when `measure` is given)
     tabbed: bool = False  # already a table row with tab-separated cells (a ruled table)
+    measure: Callable[[], float] | None = None  # the exact width of the first word, on demand
+    words: int = -1  # words with letters, counted once
+
+    def is_text(self) -> bool:
+        """A piece of running text (not a cell or a label): three words or more."""
+        if self.words < 0:
+            self.words = len(_WORD.findall(self.text))
+        return self.words >= MIN_TEXT_WORDS
 
 
 def page_lines(pieces: list[Piece]) -> list[dict]:
@@ -56,14 +65,10 @@ def page_lines(pieces: list[Piece]) -> list[dict]:
 # --- columns ------------------------------------------------------------------------------------
 
 
-def _is_text(piece: Piece) -> bool:
-    return len(_WORD.findall(piece.text)) >= MIN_TEXT_WORDS
-
-
 def _texty(side: list[Piece]) -> bool:
     """Half the characters of a side are in pieces of running text (not cells or labels)."""
     total = sum(len(p.text) for p in side)
-    return total > 0 and sum(len(p.text) for p in side if _is_text(p)) >= 0.5 * total
+    return total > 0 and sum(len(p.text) for p in side if p.is_text()) >= 0.5 * total
 
 
 def find_gutter(pieces: list[Piece]) -> tuple[float, float] | None:
@@ -178,7 +183,11 @@ def _continues(last: Piece, nxt: Piece, right: float) -> bool:
     gap = nxt.top - last.bottom
     if gap > BLANK_EM * size or gap < -0.5 * size or _BULLET.match(nxt.text):
         return False
-    return last.x1 + 0.3 * size + nxt.first_word > right - 0.2 * size
+    room = right - 0.2 * size - last.x1 - 0.3 * size  # what was left on the line before
+    word = nxt.first_word
+    if nxt.measure is not None and 0.7 * room < word < 1.3 * room:
+        word = nxt.measure()
+    return word > room
 
 
 def _spec(pieces: list[Piece], text: str) -> dict:

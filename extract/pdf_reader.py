@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .document import Document, Line, Page
@@ -93,6 +94,9 @@ def _open_pdfium(path: Path):
 
 # --- pypdfium2 ----------------------------------------------------------------------------------
 
+MAX_RUNS = 12  # text runs on one line beyond which its gaps are not measured
+TIGHT_GAP = 1.3 * GAP_EM  # the gap in heights of pdfium's tight run boxes (about a font size)
+
 
 class _PdfiumPage:
     """One page's text layer: its text, and pieces cut where pdfium's text runs leave a gap."""
@@ -106,6 +110,8 @@ class _PdfiumPage:
         self.count = textpage.count_chars()
         self.text = textpage.get_text_range(0, self.count) if self.count > 0 else ""
         self.rect = pdfium_c.FS_RECTF()
+        self.values = [ctypes.c_double() for _ in range(4)]
+        self.pointers = [ctypes.byref(value) for value in self.values]
 
     def box(self, index: int) -> tuple[float, float, float, float]:
         """Loose box (font ascent to descent) of a character, top-down coordinates."""
@@ -113,38 +119,46 @@ class _PdfiumPage:
         rect = self.rect
         return rect.left, self.height - rect.top, rect.right, self.height - rect.bottom
 
-    def gap_starts(self) -> set[int]:
-        """Indexes of characters that start a text run after a wide gap on the same baseline
-        (a table cell, the other column): pdfium joins such runs into one line."""
-        c = self.c
-        left, top, right, bottom = (ctypes.c_double() for _ in range(4))
-        starts: set[int] = set()
-        previous = None
-        for index in range(c.FPDFText_CountRects(self.raw, 0, -1)):
-            c.FPDFText_GetRect(self.raw, index, left, top, right, bottom)
-            current = (left.value, top.value, right.value, bottom.value)
-            if previous is not None:
-                height = min(previous[1] - previous[3], current[1] - current[3])
-                overlap = min(previous[1], current[1]) - max(previous[3], current[3])
-                if height > 0 and overlap > 0.5 * height and \
-                        current[0] - previous[2] >= 0.9 * GAP_EM * height:
-                    found = c.FPDFText_GetCharIndexAtPos(
-                        self.raw, current[0] + 0.5, (current[1] + current[3]) / 2, 1.0, 1.0)
-                    if found >= 0:
-                        starts.add(found)
-            previous = current
-        return starts
+    def gap_starts(self, start: int, count: int) -> list[int]:
+        """Indexes of the characters of a line that start a text run after a wide gap on the same
+        baseline (a table cell, the other column), which pdfium joins into one line. A line drawn
+        as one text run has one rectangle and is not looked at further; nor is a line of more than
+        `MAX_RUNS` runs (a PDF drawing word by word), to keep this reader fast."""
+        c, raw = self.c, self.raw
+        rects = c.FPDFText_CountRects(raw, start, count)
+        if rects < 2 or rects > MAX_RUNS:
+            return []
+        vl, vt, vr, vb = self.values
+        pl, pt, pr, pb = self.pointers
+        get_rect = c.FPDFText_GetRect
+        starts = []
+        get_rect(raw, 0, pl, pt, pr, pb)
+        last_top, last_right, last_bottom = vt.value, vr.value, vb.value
+        for index in range(1, rects):
+            get_rect(raw, index, pl, pt, pr, pb)
+            x0, y1, y0 = vl.value, vt.value, vb.value
+            if x0 - last_right >= TIGHT_GAP * (y1 - y0):
+                height = min(last_top - last_bottom, y1 - y0)
+                if height > 0 and min(last_top, y1) - max(last_bottom, y0) > 0.5 * height:
+                    found = c.FPDFText_GetCharIndexAtPos(raw, x0 + 0.5, (y1 + y0) / 2, 1.0, 1.0)
+                    if start < found < start + count:
+                        starts.append(found)
+            last_top, last_right, last_bottom = y1, vr.value, y0
+        return sorted(starts)
+
+    def word_width(self, first: int, space: int) -> Callable[[], float]:
+        """The width of a piece's first word, measured only when a line break asks for it."""
+        return lambda: self.box(first + space - 1)[2] - self.box(first)[0]
 
     def pieces(self) -> list[Piece]:
-        c = self.c
-        starts = sorted(self.gap_starts())
+        c, raw, text, box = self.c, self.raw, self.text, self.box
         pieces = []
         position = 0
-        for raw_line in self.text.split("\n"):
+        for raw_line in text.split("\n"):
             end = position + len(raw_line)
-            cuts = [position] + [s for s in starts if position < s < end] + [end]
+            cuts = [position, *self.gap_starts(position, len(raw_line)), end]
             for a, b in zip(cuts, cuts[1:], strict=False):
-                chunk = self.text[a:b]
+                chunk = text[a:b]
                 stripped = chunk.strip()
                 if not stripped:
                     continue
@@ -152,16 +166,17 @@ class _PdfiumPage:
                 last = first + len(stripped) - 1
                 if last >= self.count:
                     continue
-                x0, top, _, bottom = self.box(first)
-                _, top_last, x1, bottom_last = self.box(last)
+                x0, top, _, bottom = box(first)
+                _, top_last, x1, bottom_last = box(last)
                 space = stripped.find(" ")
-                word_end = self.box(first + space - 1)[2] if space > 0 else x1
-                weight = c.FPDFText_GetFontWeight(self.raw, first)
+                words = stripped.split()
                 pieces.append(Piece(
-                    text=" ".join(stripped.split()), x0=x0, top=min(top, top_last), x1=x1,
+                    text=" ".join(words), x0=x0, top=min(top, top_last), x1=x1,
                     bottom=max(bottom, bottom_last),
-                    size=round(c.FPDFText_GetFontSize(self.raw, first), 1),
-                    bold=_is_bold(None, weight), first_word=word_end - x0))
+                    size=round(c.FPDFText_GetFontSize(raw, first), 1),
+                    bold=c.FPDFText_GetFontWeight(raw, first) >= 600,
+                    first_word=(x1 - x0) * (space if space > 0 else len(stripped)) / len(stripped),
+                    measure=self.word_width(first, space) if space > 0 else None))
             position = end + 1
         return pieces
 
