@@ -23,8 +23,11 @@ from dataclasses import dataclass
 
 GAP_EM = 1.0  # a horizontal gap of a font size separates two pieces on one baseline
 BLANK_EM = 0.5  # a vertical gap of half a font size between two lines is a paragraph break
+BLANK_LINE_EM = 0.8  # each such height of the gap is one blank line, up to MAX_BLANKS
+MAX_BLANKS = 3
 MIN_TEXT_WORDS = 3  # a piece of text (not a label or a cell) has this many words with letters
-_BULLET = re.compile(r"^[-–—•»▪●◦■◆✦➢►✓*]\s|^\d{1,2}[.)]\s+\D")
+# a list item: a symbol then a space ("- ", "• ", "¤ ", "➢ "), or "1) ", "2. " before a word
+_BULLET = re.compile(r"^[^\w\s(«\"'“‘€$]\s|^\d{1,2}[.)]\s+\D")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -217,13 +220,13 @@ def region_lines(region: list[Piece]) -> list[dict]:
                 end += 1
             group = rows[index:end]
             texts = table_cells(group)
-            if previous is not None and _break(previous, row, BLANK_EM):
-                lines.append({"text": ""})
+            if previous is not None:
+                lines.extend(_blank_lines(previous, row))
             lines.extend(_spec(r, t) for r, t in zip(group, texts, strict=True))
             previous, index = group[-1], end
             continue
-        if previous is not None and _break(previous, row, BLANK_EM):
-            lines.append({"text": ""})
+        if previous is not None:
+            lines.extend(_blank_lines(previous, row))
         paragraph = [row[0]]
         index += 1
         while index < len(rows) and not _is_table_row(rows[index]) and \
@@ -238,7 +241,22 @@ def region_lines(region: list[Piece]) -> list[dict]:
     return lines
 
 
+def _gap(above: list[Piece], below: list[Piece]) -> tuple[float, float]:
+    """The vertical gap between two rows and the smaller font size of the two."""
+    size = min(p.size or 10.0 for p in above + below)
+    return min(p.top for p in below) - max(p.bottom for p in above), size
+
+
 def _break(above: list[Piece], below: list[Piece], em: float) -> bool:
     """A vertical gap of more than `em` font sizes between two rows."""
-    size = min(p.size or 10.0 for p in above + below)
-    return min(p.top for p in below) - max(p.bottom for p in above) > em * size
+    gap, size = _gap(above, below)
+    return gap > em * size
+
+
+def _blank_lines(above: list[Piece], below: list[Piece]) -> list[dict]:
+    """Blank lines for the space between two blocks: one for a paragraph break, more for a
+    larger space, as a converter writes them."""
+    gap, size = _gap(above, below)
+    if gap <= BLANK_EM * size:
+        return []
+    return [{"text": ""} for _ in range(min(MAX_BLANKS, max(1, round(gap / (BLANK_LINE_EM * size)))))]

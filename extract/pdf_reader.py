@@ -28,8 +28,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+PAGE_BREAK = "\n\f\n"
+
+
 class _PageBuilder:
-    """Accumulate page texts into one document text, pages joined by a form feed."""
+    """Accumulate page texts into one document text, pages joined by a form feed on a line of its
+    own (so that every page's first line starts a line, as in a converted text)."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -39,8 +43,8 @@ class _PageBuilder:
 
     def add(self, number: int, lines: list[dict], width: float, height: float) -> None:
         if self.parts:
-            self.parts.append("\f")
-            self.length += 1
+            self.parts.append(PAGE_BREAK)
+            self.length += len(PAGE_BREAK)
         start = self.length
         page_lines_ = []
         for index, spec in enumerate(lines):

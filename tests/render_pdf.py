@@ -33,7 +33,7 @@ MARGIN = 50.0
 GUTTER = 24.0
 BODY_SIZE = 10.0
 LEADING = 1.25  # baseline distance over font size
-PARAGRAPH_SPACE = 7.0
+PARAGRAPH_SPACE = 8.0  # per blank line of the text
 HEADING_SIZES = {1: 17.0, 2: 14.0, 3: 12.0}
 _FONTS: tuple[str, str] | None = None
 
@@ -195,8 +195,10 @@ def text_blocks(page_text: str, headings: dict[str, int]) -> list[Block]:
     blocks: list[Block] = []
     for raw in page_text.split("\n"):
         if not raw.strip():
-            if blocks and blocks[-1].kind != "gap":
-                blocks.append(Block("gap"))
+            if blocks and blocks[-1].kind == "gap":
+                blocks[-1].level += 1
+            elif blocks:
+                blocks.append(Block("gap", level=1))
             continue
         if "\t" in raw:
             cells = [clean_markup(cell)[0] for cell in raw.split("\t")]
@@ -236,8 +238,8 @@ def render_text(text: str, out: Path, *, headings: dict[str, int] | None = None,
 
 
 def draw_block(layout: Layout, block: Block, ruled: bool | None) -> None:
-    if block.kind == "gap":
-        layout.space(PARAGRAPH_SPACE)
+    if block.kind == "gap":  # more blank lines, more space (up to three)
+        layout.space(PARAGRAPH_SPACE * min(block.level, 3))
     elif block.kind == "heading":
         size = HEADING_SIZES.get(block.level, BODY_SIZE + 1)
         layout.space(PARAGRAPH_SPACE)
