@@ -68,14 +68,35 @@ def page_lines(pieces: list[Piece]) -> list[dict]:
 # --- columns ------------------------------------------------------------------------------------
 
 
-def _texty(side: list[Piece]) -> bool:
-    """Half the characters of a side are in pieces of running text (not cells or labels)."""
+def _text_share(side: list[Piece]) -> float:
+    """The share of a side's characters in pieces of running text (not cells or labels)."""
     total = sum(len(p.text) for p in side)
-    return total > 0 and sum(len(p.text) for p in side if p.is_text()) >= 0.5 * total
+    return sum(len(p.text) for p in side if p.is_text()) / total if total else 0.0
+
+
+def _column_like(side: list[Piece]) -> bool:
+    """A side that reads as a column: mostly words (not a column of figures), its pieces filling
+    its width (not several columns of a table)."""
+    worded = sum(1 for p in side if _WORD.search(p.text))
+    width = max(p.x1 for p in side) - min(p.x0 for p in side)
+    widths = sorted(p.x1 - p.x0 for p in side)
+    return worded >= 0.6 * len(side) and widths[len(widths) // 2] >= 0.4 * width
+
+
+def _aligned(left: list[Piece], right: list[Piece]) -> float:
+    """Share of the left pieces with a right piece on the same baseline (a table's rows)."""
+    bottoms = sorted(p.bottom for p in right)
+    hits = 0
+    for piece in left:
+        at = bisect_right(bottoms, piece.bottom - 0.25 * (piece.size or 10.0))
+        hits += at < len(bottoms) and bottoms[at] <= piece.bottom + 0.25 * (piece.size or 10.0)
+    return hits / len(left)
 
 
 def find_gutter(pieces: list[Piece]) -> tuple[float, float] | None:
-    """A vertical white strip with running text on both sides, crossed by few pieces."""
+    """A vertical white strip between two sides that read as columns, crossed by few pieces:
+    running text on both sides, or some text or columns of words on each side whose lines do
+    not pair up like the rows of a table."""
     lo = min(p.x0 for p in pieces)
     hi = max(p.x1 for p in pieces)
     sizes = sorted(p.size or 10.0 for p in pieces)
@@ -92,12 +113,18 @@ def find_gutter(pieces: list[Piece]) -> tuple[float, float] | None:
     for _, _, a, b in sorted(candidates)[:3]:
         left = [p for p in pieces if p.x1 <= a]
         right = [p for p in pieces if p.x0 >= b]
-        if len(left) < 2 or len(right) < 2 or not (_texty(left) and _texty(right)):
+        if len(left) < 2 or len(right) < 2:
             continue
         if min(max(p.bottom for p in left), max(p.bottom for p in right)) <= \
                 max(min(p.top for p in left), min(p.top for p in right)):
             continue  # one above the other, not side by side
-        return a, b
+        shares = min(_text_share(left), _text_share(right))
+        if shares >= 0.5:
+            return a, b  # running text on both sides
+        if shares >= 0.25 and _aligned(left, right) < 0.8:
+            return a, b  # text and a table or labels, not in rows
+        if _column_like(left) and _column_like(right) and _aligned(left, right) < 0.6:
+            return a, b  # columns of labels, not in rows
     return None
 
 
@@ -207,7 +234,8 @@ def region_lines(region: list[Piece]) -> list[dict]:
     if not region:
         return []
     rows = make_rows(region)
-    right = max(p.x1 for p in region)
+    # the right edge of the text (a table wider than the column does not move it)
+    right = max((r[0].x1 for r in rows if not _is_table_row(r)), default=0.0)
     lines: list[dict] = []
     index = 0
     previous: list[Piece] | None = None

@@ -134,9 +134,10 @@ class Layout:
         natural = [max(pdfmetrics.stringWidth(drawable(row[j]), bold, size) for row in rows)
                    for j in range(n)]
         total = sum(natural) + 2 * pad * n
-        if total > self.column_width:
-            size = max(5.0, size * (self.column_width - 2 * pad * n) / sum(natural))
-            natural = [w * size / 9.0 for w in natural]
+        if total > self.column_width:  # shrink font and padding to fit the column
+            scale = self.column_width / total
+            size, pad = size * scale, pad * scale
+            natural = [w * scale for w in natural]
         widths = [w + 2 * pad for w in natural]
         row_height = size * 1.6
         x = self.x
