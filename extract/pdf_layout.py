@@ -26,8 +26,8 @@ BLANK_EM = 0.5  # a vertical gap of half a font size between two lines is a para
 BLANK_LINE_EM = 0.8  # each such height of the gap is one blank line, up to MAX_BLANKS
 MAX_BLANKS = 3
 MIN_TEXT_WORDS = 3  # a piece of text (not a label or a cell) has this many words with letters
-# a list item: a symbol then a space ("- ", "• ", "¤ ", "➢ "), or "1) ", "2. " before a word
-_BULLET = re.compile(r"^[^\w\s(«\"'“‘€$]\s|^\d{1,2}[.)]\s+\D")
+# a list item: a bullet symbol then a space ("- ", "• ", "¤ ", "➢ "), or "1) ", "2. " before a word
+_BULLET = re.compile(r"^[-–—•»▪●◦■□◆◇✦✧➢➤►▶✓✔*¤→·○❖♦]\s|^\d{1,2}[.)]\s+\D")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -83,14 +83,25 @@ def _column_like(side: list[Piece]) -> bool:
     return worded >= 0.6 * len(side) and widths[len(widths) // 2] >= 0.4 * width
 
 
+def _filled(side: list[Piece]) -> float:
+    """Share of a side's lines that reach near its right edge, as the wrapped lines of a
+    paragraph do (the cells of a table end anywhere)."""
+    right = max(p.x1 for p in side)
+    width = right - min(p.x0 for p in side)
+    return sum(1 for p in side if p.x1 >= right - 0.15 * width) / len(side)
+
+
 def _aligned(left: list[Piece], right: list[Piece]) -> float:
-    """Share of the left pieces with a right piece on the same baseline (a table's rows)."""
-    bottoms = sorted(p.bottom for p in right)
+    """Share of the pieces of the smaller side with a piece of the other side on the same
+    baseline (as the cells of a table's rows)."""
+    few, many = (left, right) if len(left) <= len(right) else (right, left)
+    bottoms = sorted(p.bottom for p in many)
     hits = 0
-    for piece in left:
-        at = bisect_right(bottoms, piece.bottom - 0.25 * (piece.size or 10.0))
-        hits += at < len(bottoms) and bottoms[at] <= piece.bottom + 0.25 * (piece.size or 10.0)
-    return hits / len(left)
+    for piece in few:
+        tolerance = 0.25 * (piece.size or 10.0)
+        at = bisect_right(bottoms, piece.bottom - tolerance)
+        hits += at < len(bottoms) and bottoms[at] <= piece.bottom + tolerance
+    return hits / len(few)
 
 
 def find_gutter(pieces: list[Piece]) -> tuple[float, float] | None:
@@ -119,8 +130,8 @@ def find_gutter(pieces: list[Piece]) -> tuple[float, float] | None:
                 max(min(p.top for p in left), min(p.top for p in right)):
             continue  # one above the other, not side by side
         shares = min(_text_share(left), _text_share(right))
-        if shares >= 0.5:
-            return a, b  # running text on both sides
+        if shares >= 0.5 and (_filled(left) >= 0.5 or _aligned(left, right) < 0.9):
+            return a, b  # running text on both sides (not a table of sentences, row by row)
         if shares >= 0.25 and _aligned(left, right) < 0.8:
             return a, b  # text and a table or labels, not in rows
         if _column_like(left) and _column_like(right) and _aligned(left, right) < 0.6:
