@@ -21,7 +21,9 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
-GAP_EM = 1.0  # a horizontal gap of a font size separates two pieces on one baseline
+# a horizontal gap of 1.5 font sizes separates two pieces on one baseline (the widest spaces of
+# justified text stay below it)
+GAP_EM = 1.5
 BLANK_EM = 0.5  # a vertical gap of half a font size between two lines is a paragraph break
 BLANK_LINE_EM = 0.8  # each such height of the gap is one blank line, up to MAX_BLANKS
 MAX_BLANKS = 3

@@ -99,7 +99,6 @@ def _open_pdfium(path: Path):
 # --- pypdfium2 ----------------------------------------------------------------------------------
 
 MAX_RUNS = 12  # text runs on one line beyond which its gaps are not measured
-TIGHT_GAP = 1.3 * GAP_EM  # the gap in heights of pdfium's tight run boxes (about a font size)
 
 
 class _PdfiumPage:
@@ -141,11 +140,13 @@ class _PdfiumPage:
         for index in range(1, rects):
             get_rect(raw, index, pl, pt, pr, pb)
             x0, y1, y0 = vl.value, vt.value, vb.value
-            if x0 - last_right >= TIGHT_GAP * (y1 - y0):
+            gap = x0 - last_right
+            if gap >= GAP_EM * (y1 - y0):  # a tight box is lower than the font size
                 height = min(last_top - last_bottom, y1 - y0)
                 if height > 0 and min(last_top, y1) - max(last_bottom, y0) > 0.5 * height:
                     found = c.FPDFText_GetCharIndexAtPos(raw, x0 + 0.5, (y1 + y0) / 2, 1.0, 1.0)
-                    if start < found < start + count:
+                    if start < found < start + count and \
+                            gap >= GAP_EM * c.FPDFText_GetFontSize(raw, found):
                         starts.append(found)
             last_top, last_right, last_bottom = y1, vr.value, y0
         return sorted(starts)

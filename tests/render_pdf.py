@@ -130,7 +130,7 @@ class Layout:
         regular, bold = fonts()
         n = max(len(row) for row in rows)
         rows = [row + [""] * (n - len(row)) for row in rows]
-        size, pad = 9.0, 6.0
+        size, pad = 9.0, 8.0
         natural = [max(pdfmetrics.stringWidth(drawable(row[j]), bold, size) for row in rows)
                    for j in range(n)]
         total = sum(natural) + 2 * pad * n
