@@ -235,6 +235,10 @@ def _continues(last: Piece, nxt: Piece, right: float) -> bool:
 
 def _spec(pieces: list[Piece], text: str) -> dict:
     first = pieces[0]
+    if len(pieces) == 1:
+        return {"text": text, "bbox": (round(first.x0, 1), round(first.top, 1),
+                                       round(first.x1, 1), round(first.bottom, 1)),
+                "font_size": first.size, "bold": first.bold}
     return {"text": text,
             "bbox": (round(min(p.x0 for p in pieces), 1), round(min(p.top for p in pieces), 1),
                      round(max(p.x1 for p in pieces), 1), round(max(p.bottom for p in pieces), 1)),
@@ -284,6 +288,9 @@ def region_lines(region: list[Piece]) -> list[dict]:
 
 def _gap(above: list[Piece], below: list[Piece]) -> tuple[float, float]:
     """The vertical gap between two rows and the smaller font size of the two."""
+    if len(above) == 1 and len(below) == 1:  # the common case, without generators
+        upper, lower = above[0], below[0]
+        return lower.top - upper.bottom, min(upper.size or 10.0, lower.size or 10.0)
     size = min(p.size or 10.0 for p in above + below)
     return min(p.top for p in below) - max(p.bottom for p in above), size
 

@@ -113,6 +113,7 @@ class _PdfiumPage:
         self.count = textpage.count_chars()
         self.text = textpage.get_text_range(0, self.count) if self.count > 0 else ""
         self.rect = pdfium_c.FS_RECTF()
+        self.rect_pointer = ctypes.byref(self.rect)
         self.values = [ctypes.c_double() for _ in range(4)]
         self.pointers = [ctypes.byref(value) for value in self.values]
 
@@ -155,33 +156,45 @@ class _PdfiumPage:
         """The width of a piece's first word, measured only when a line break asks for it."""
         return lambda: self.box(first + space - 1)[2] - self.box(first)[0]
 
+    def piece(self, first: int, stripped: str) -> Piece:
+        """The piece of text `stripped` starting at character `first`."""
+        c, raw, rect, height = self.c, self.raw, self.rect, self.height
+        last = first + len(stripped) - 1
+        c.FPDFText_GetLooseCharBox(raw, first, self.rect_pointer)
+        x0, top, bottom = rect.left, rect.top, rect.bottom
+        c.FPDFText_GetLooseCharBox(raw, last, self.rect_pointer)
+        x1 = rect.right
+        space = stripped.find(" ")
+        if "  " in stripped:
+            stripped = " ".join(stripped.split())
+        return Piece(
+            text=stripped, x0=x0, top=height - max(top, rect.top), x1=x1,
+            bottom=height - min(bottom, rect.bottom),
+            size=round(c.FPDFText_GetFontSize(raw, first), 1),
+            bold=c.FPDFText_GetFontWeight(raw, first) >= 600,
+            first_word=(x1 - x0) * (space if space > 0 else len(stripped)) / len(stripped),
+            measure=self.word_width(first, space) if space > 0 else None)
+
     def pieces(self) -> list[Piece]:
-        c, raw, text, box = self.c, self.raw, self.text, self.box
+        text, count = self.text, self.count
         pieces = []
         position = 0
         for raw_line in text.split("\n"):
             end = position + len(raw_line)
-            cuts = [position, *self.gap_starts(position, len(raw_line)), end]
-            for a, b in zip(cuts, cuts[1:], strict=False):
-                chunk = text[a:b]
-                stripped = chunk.strip()
-                if not stripped:
-                    continue
-                first = a + chunk.find(stripped[0])
-                last = first + len(stripped) - 1
-                if last >= self.count:
-                    continue
-                x0, top, _, bottom = box(first)
-                _, top_last, x1, bottom_last = box(last)
-                space = stripped.find(" ")
-                words = stripped.split()
-                pieces.append(Piece(
-                    text=" ".join(words), x0=x0, top=min(top, top_last), x1=x1,
-                    bottom=max(bottom, bottom_last),
-                    size=round(c.FPDFText_GetFontSize(raw, first), 1),
-                    bold=c.FPDFText_GetFontWeight(raw, first) >= 600,
-                    first_word=(x1 - x0) * (space if space > 0 else len(stripped)) / len(stripped),
-                    measure=self.word_width(first, space) if space > 0 else None))
+            stripped = raw_line.strip()
+            # a gap between runs reads as a space: a line without one has no gap to measure
+            gaps = self.gap_starts(position, len(raw_line)) if " " in stripped else None
+            if gaps:
+                cuts = [position, *gaps, end]
+                for a, b in zip(cuts, cuts[1:], strict=False):
+                    chunk = text[a:b]
+                    part = chunk.strip()
+                    if part and a + chunk.find(part[0]) + len(part) <= count:
+                        pieces.append(self.piece(a + chunk.find(part[0]), part))
+            elif stripped:
+                first = position + raw_line.find(stripped[0])
+                if first + len(stripped) <= count:
+                    pieces.append(self.piece(first, stripped))
             position = end + 1
         return pieces
 
