@@ -30,6 +30,8 @@ MAX_BLANKS = 3
 MIN_TEXT_WORDS = 3  # a piece of text (not a label or a cell) has this many words with letters
 # a list item: a bullet symbol then a space ("- ", "• ", "¤ ", "➢ "), or "1) ", "2. " before a word
 _BULLET = re.compile(r"^[-–—•»▪●◦■□◆◇✦✧➢➤►▶✓✔*¤→·○❖♦]\s|^\d{1,2}[.)]\s+\D")
+# a piece that is only a list marker: a bullet, "1.", "2)", "a)"
+_MARKER = re.compile(r"^(?:[-–—•»▪●◦■□◆◇✦✧➢➤►▶✓✔*¤→·○❖♦]|\d{1,2}[.)]|[a-z][.)])$")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -186,9 +188,18 @@ def make_rows(region: list[Piece]) -> list[list[Piece]]:
                 rows[-1].append(piece)
                 continue
         rows.append([piece])
-    for row in rows:
+    for index, row in enumerate(rows):
         row.sort(key=lambda p: p.x0)
+        if len(row) > 1 and _MARKER.match(row[0].text) and not row[0].tabbed:
+            rows[index] = [_with_marker(row[0], row[1]), *row[2:]]
     return rows
+
+
+def _with_marker(marker: Piece, piece: Piece) -> Piece:
+    """A list item whose bullet or number stands apart from its text (a tab stop): one piece."""
+    return Piece(text=f"{marker.text} {piece.text}", x0=marker.x0, top=min(marker.top, piece.top),
+                 x1=piece.x1, bottom=max(marker.bottom, piece.bottom), size=piece.size,
+                 bold=piece.bold, first_word=marker.x1 - marker.x0)
 
 
 def _is_table_row(row: list[Piece]) -> bool:
