@@ -143,10 +143,23 @@ def find_gutter(pieces: list[Piece]) -> tuple[float, float] | None:
     return None
 
 
+def _side_by_side(pieces: list[Piece]) -> bool:
+    """Some two pieces share a height of the page (a page of stacked lines has no columns)."""
+    if len(pieces) < 4:
+        return False
+    ordered = sorted(pieces, key=lambda p: p.top)
+    lowest = ordered[0].bottom
+    for piece in ordered[1:]:
+        if piece.top < lowest - 0.25 * (piece.size or 10.0):
+            return True
+        lowest = max(lowest, piece.bottom)
+    return False
+
+
 def reading_order(pieces: list[Piece], depth: int = 0) -> list[list[Piece]]:
     """The pieces of a page as regions in reading order: columns left to right, bands of pieces
     crossing the gutter between them."""
-    gutter = find_gutter(pieces) if depth < 3 and len(pieces) >= 4 else None
+    gutter = find_gutter(pieces) if depth < 3 and _side_by_side(pieces) else None
     if gutter is None:
         return [pieces] if pieces else []
     a, b = gutter
