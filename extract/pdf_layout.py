@@ -221,25 +221,29 @@ def _is_table_row(row: list[Piece]) -> bool:
 
 def table_cells(rows: list[list[Piece]]) -> list[str]:
     """Tab-joined rows of a run of table rows, cells placed in the columns the rows share (an
-    empty cell stays an empty cell); rows as they are when the columns do not line up."""
+    empty cell stays an empty cell); rows as they are when the columns do not line up or leave
+    a column mostly empty."""
     slots: list[list[float]] = []
     for x0, x1 in sorted((p.x0, p.x1) for row in rows for p in row if not p.tabbed):
         if slots and x0 <= slots[-1][1]:
             slots[-1][1] = max(slots[-1][1], x1)
         else:
             slots.append([x0, x1])
-    texts = []
+    grid = []
     for row in rows:
         if row[0].tabbed or len(slots) < len(row):
-            texts.append("\t".join(p.text for p in row))
+            grid.append([p.text for p in row])
             continue
         cells = [""] * len(slots)
         for piece in row:
             middle = (piece.x0 + piece.x1) / 2
             slot = next((i for i, (a, b) in enumerate(slots) if a <= middle <= b), 0)
             cells[slot] = f"{cells[slot]} {piece.text}".strip()
-        texts.append("\t".join(cells))
-    return texts
+        grid.append(cells)
+    filled = [sum(1 for cells in grid if i < len(cells) and cells[i]) for i in range(len(slots))]
+    if any(count < 0.4 * len(rows) for count in filled):  # no grid (a bar chart's labels)
+        grid = [[p.text for p in row] for row in rows]
+    return ["\t".join(cells) for cells in grid]
 
 
 def _continues(last: Piece, nxt: Piece, right: float) -> bool:
