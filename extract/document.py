@@ -88,7 +88,8 @@ class Table(BaseModel):
     cells: list[Cell]
     header_rows: int = 0
     stub_columns: int = 0
-    source: str = Field(description="tabs, markdown or aligned")
+    label_rows: int = Field(0, description="rows of labels under figures (an infographic row)")
+    source: str = Field(description="tabs, markdown, aligned or labels")
 
     @cached_property
     def _grid(self) -> dict[tuple[int, int], Cell]:
@@ -148,8 +149,12 @@ class Table(BaseModel):
         return None
 
     def measure_of(self, cell: Cell) -> str:
-        """The words that name what a body cell measures: the column header when the years run
-        down the rows or the header is no year, else the row label."""
+        """The words that name what a body cell measures: the label under it in an infographic
+        row, the column header when the years run down the rows or the header is no year, else
+        the row label."""
+        if self.label_rows:
+            below = self.cell(cell.row + 1, cell.col)
+            return below.text if below is not None else ""
         header = self.column_header(cell.col)
         if self.year_axis == "rows" or (header and self.year_axis is None and not self.stub_columns):
             return header

@@ -143,9 +143,21 @@ def _build(rows: list[list[tuple[str, int, int]]], lines: list[Line], source: st
              for r, row in enumerate(rows) for c, (text, start, end) in enumerate(row)]
     table = Table(page=lines[0].page, start=lines[0].start, end=lines[-1].end, cells=cells,
                   source=source)
+    if _labels_under_figures(rows):
+        table.label_rows = 1
+        return table
     table.header_rows = header_rule if header_rule is not None else _header_rows(table)
     table.stub_columns = _stub_columns(table)
     return table
+
+
+def _labels_under_figures(rows: list[list[tuple[str, int, int]]]) -> bool:
+    """Two rows: N figures over N labels, an infographic row (the labels pair in order)."""
+    if len(rows) != 2:
+        return False
+    top, bottom = ([text for text, _, _ in row if text] for row in rows)
+    return (len(top) >= 2 and len(top) == len(bottom) and all(map(is_numeric, top))
+            and not any(is_numeric(text) or is_year(text) for text in bottom))
 
 
 def _header_rows(table: Table) -> int:
@@ -184,4 +196,28 @@ def find_tables(document: Document) -> list[Table]:
         for run in _runs(lines, _is_aligned_row):
             if len(run) >= MIN_ALIGNED_ROWS and _aligned(run):
                 tables.append(_build([_aligned_cells(line) for line in run], run, "aligned"))
+        taken = [(table.start, table.end) for table in tables]
+        for figures, labels in _figures_over_labels(lines):
+            if not any(start <= figures.start <= end for start, end in taken):
+                tables.append(_build([_wide_cells(figures), _wide_cells(labels)],
+                                     [figures, labels], "labels"))
     return sorted(tables, key=lambda table: table.start)
+
+
+_WIDE_GAP = re.compile(r"\t|\s{2,}")
+
+
+def _wide_cells(line: Line) -> list[tuple[str, int, int]]:
+    """Cells separated by a tab or two spaces or more (an infographic's row)."""
+    return [cell for cell in _split(line, _WIDE_GAP) if cell[0]]
+
+
+def _figures_over_labels(lines: list[Line]) -> Iterator[tuple[Line, Line]]:
+    """An infographic row: a line of N figures over a line of N labels ("39 975   5 124" over
+    "appels gérés   visites"), one blank line allowed between them; the labels pair in order."""
+    content = [(index, line) for index, line in enumerate(lines) if not line.is_blank]
+    for (i, figures), (j, labels) in zip(content, content[1:], strict=False):
+        if j - i > 2:
+            continue
+        if _labels_under_figures([_wide_cells(figures), _wide_cells(labels)]):
+            yield figures, labels

@@ -75,3 +75,20 @@ def test_a_season_heading_is_its_end_year(tmp_path, season, year):
     text = f"Activité\t{season}\nEnfants accueillis\t45\n"
     [table] = _doc(tmp_path, text).tables
     assert table.year_of(table.cell(1, 1)) == year
+
+
+@pytest.mark.parametrize("gap", ["\t", "      "])
+def test_a_row_of_figures_over_a_row_of_labels_pairs_them_in_order(tmp_path, gap):
+    text = (f"CHIFFRES CLÉS\n\n39 975{gap}5 124{gap}14 %\n\n"
+            f"appels gérés{gap}visites à domicile{gap}de taux de pauvreté\n")
+    document = _doc(tmp_path, text)
+    [table] = document.tables
+    assert table.label_rows == 1 and table.source in ("labels", "tabs")
+    measures = [table.measure_of(table.cell_at(text.index(figure))) for figure in
+                ("39 975", "5 124", "14 %")]
+    assert measures == ["appels gérés", "visites à domicile", "de taux de pauvreté"]
+
+
+def test_a_sentence_under_figures_is_no_label_row(tmp_path):
+    text = "39 975      5 124\nLe service a répondu à tous les appels de l'année.\n"
+    assert _doc(tmp_path, text).tables == []
