@@ -119,7 +119,7 @@ class _PdfiumPage:
 
     def box(self, index: int) -> tuple[float, float, float, float]:
         """Loose box (font ascent to descent) of a character, top-down coordinates."""
-        self.c.FPDFText_GetLooseCharBox(self.raw, index, ctypes.byref(self.rect))
+        self.c.FPDFText_GetLooseCharBox(self.raw, index, self.rect_pointer)
         rect = self.rect
         return rect.left, self.height - rect.top, rect.right, self.height - rect.bottom
 
