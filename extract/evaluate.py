@@ -339,3 +339,26 @@ def store_report(report: Report, db_path: str | Path) -> int:
         return write_eval_run(db, run, items)
     finally:
         db.close()
+
+
+def compare_indicators(reference: list[IndicatorValue],
+                       other: list[IndicatorValue]) -> tuple[float, float, float]:
+    """Agreement of two extractions of the same report (a PDF against its text): catalogued values
+    matched one to one on (indicator id, value within 0.5 %, year). Returns (precision, recall,
+    F1) of `other` against `reference`; offsets are not compared (the two texts differ)."""
+    wanted = [v for v in reference if v.indicator]
+    found = [v for v in other if v.indicator]
+    free: dict[tuple[str, int | None], list[float]] = defaultdict(list)
+    for value in wanted:
+        free[(value.indicator, value.year)].append(value.value)
+    matched = 0
+    for value in found:
+        candidates = free.get((value.indicator, value.year), [])
+        hit = next((i for i, v in enumerate(candidates) if values_equal(value.value, v)), None)
+        if hit is not None:
+            candidates.pop(hit)
+            matched += 1
+    counts = Counts(tp=matched, fp=len(found) - matched, fn=len(wanted) - matched)
+    if not wanted and not found:
+        return 1.0, 1.0, 1.0
+    return counts.precision, counts.recall, counts.f1
