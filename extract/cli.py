@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .errors import CatalogueError, GoldError, ReportError
-from .paths import DEFAULT_DB, PROJECT_DIR
+from .paths import DEFAULT_DB
 
 DB_OPTION = click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_DB),
                          show_default=True, help="SQLite database file")
@@ -33,7 +33,8 @@ def cli() -> None:
 @click.option("--memory-mb", type=int, default=2048, show_default=True,
               help="memory limit per worker")
 @click.option("--quiet", is_flag=True, help="no progress bar")
-def ingest(paths, db_path, workers, pdf_reader, timeout, memory_mb, quiet):
+@click.option("--force", is_flag=True, help="extract again files already stored, even unchanged")
+def ingest(paths, db_path, workers, pdf_reader, timeout, memory_mb, quiet, force):
     """Ingest report files and folders (PDF, .txt, .md) into the database.
 
     Example:
@@ -51,7 +52,8 @@ def ingest(paths, db_path, workers, pdf_reader, timeout, memory_mb, quiet):
         bar.refresh()
 
     result = run_ingest(paths, db_path, workers=workers, pdf_reader=pdf_reader, timeout=timeout,
-                        memory_mb=memory_mb, progress=bar.update, on_total=set_total)
+                        memory_mb=memory_mb, progress=bar.update, on_total=set_total,
+                        force=force)
     bar.close()
     for path, reason in result.failed:
         click.echo(f"Error: {path}: {reason}", err=True)
@@ -104,7 +106,7 @@ def evaluate(gold_dir, corpus_dir, as_json, errors, min_f1, db_path):
         ccas-extract evaluate --errors --min-f1 0.5
     """
     from .evaluate import evaluate as run_evaluate
-    from .evaluate import format_report, store_report
+    from .evaluate import evaluation_db_path, format_report, store_report
 
     try:
         report = run_evaluate(gold_dir, corpus_dir)
@@ -113,7 +115,16 @@ def evaluate(gold_dir, corpus_dir, as_json, errors, min_f1, db_path):
     if not report.documents:
         raise click.ClickException(f"{gold_dir}: no gold files (*.json)")
     if db_path:
-        store_report(report, db_path)
+        import sqlite3
+
+        try:
+            target = evaluation_db_path(db_path)
+            store_report(report, target)
+        except sqlite3.DatabaseError as error:
+            raise click.ClickException(f"{db_path}: not a usable database ({error})") from None
+        if target != Path(db_path):
+            click.echo(f"Note: {db_path} holds reports; the evaluation run is stored in {target} "
+                       "(served beside it by ccas-extract serve)", err=True)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
@@ -184,10 +195,15 @@ def gold_check(paths, corpus_dir):
 @DB_OPTION
 @click.option("--port", type=int, default=8001, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--live", is_flag=True, help="open the database writable (not immutable), to watch "
+@click.option("--immutable", is_flag=True, help="serve a fixed snapshot (faster; the file must "
+              "not be written while served, and new documents appear after a restart)")
+@click.option("--live", is_flag=True, hidden=True, help="the default now: read-only, follows "
               "an ingestion in progress")
-def serve(db_path, port, host, live):
+def serve(db_path, port, host, immutable, live):
     """Serve the database with Datasette and the project's configuration (datasette/).
+
+    The file is opened read-only: documents ingested while it runs appear on the next page load.
+    An evaluation database beside it (evaluation.db, from evaluate --db) is served too.
 
     Example:
 
@@ -195,10 +211,26 @@ def serve(db_path, port, host, live):
     """
     from .publish import datasette_command
 
-    if not Path(db_path).exists():
+    if not Path(db_path).is_file():
         raise click.ClickException(f"{db_path}: no such database (run ccas-extract ingest first)")
-    command = datasette_command(db_path, port=port, host=host, immutable=not live)
-    click.echo(f"Serving {db_path} on http://{host}:{port}/", err=True)
-    os.chdir(PROJECT_DIR)
+    _prepare_for_serving(db_path)
+    command = datasette_command(db_path, port=port, host=host, immutable=immutable and not live)
+    click.echo(f"Serving {db_path} on http://{host}:{port}/"
+               + (" (snapshot: restart to show documents ingested later)" if immutable else ""),
+               err=True)
     os.execvp(command[0], command)
 
+
+def _prepare_for_serving(db_path: str) -> None:
+    """Bring a database made by an older version up to date (titles, search index, views)."""
+    import sqlite3
+
+    from .store import open_db
+
+    try:
+        open_db(db_path).close()
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error):  # an ingestion is writing: it brings the schema up to date
+            raise click.ClickException(f"{db_path}: not a usable database ({error})") from None
+    except sqlite3.DatabaseError as error:
+        raise click.ClickException(f"{db_path}: not a usable database ({error})") from None

@@ -291,12 +291,27 @@ def format_report(report: Report, *, errors: bool = False) -> str:
     return "\n".join(lines)
 
 
+def evaluation_db_path(db_path: str | Path) -> Path:
+    """Where evaluation runs go: `db_path`, unless it is a corpus database (it may be published
+    immutable while this runs), then `evaluation.db` beside it."""
+    import sqlite3
+    from contextlib import closing
+
+    path = Path(db_path)
+    if not path.is_file():
+        return path
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        corpus = connection.execute(
+            "select 1 from sqlite_master where name = 'documents'").fetchone()
+    return path.with_name("evaluation.db") if corpus else path
+
+
 def store_report(report: Report, db_path: str | Path) -> int:
     """Store an evaluation run and every item's outcome in the database; return the run id."""
     import subprocess
     from datetime import UTC, datetime
 
-    from .store import open_db, write_eval_run
+    from .store import open_evaluation_db, write_eval_run
 
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
@@ -319,8 +334,31 @@ def store_report(report: Report, db_path: str | Path) -> int:
             item = outcome_dict(doc.document, outcome)
             entry = catalogue.get(item["indicator"] or "")
             items.append({**item, "domain": entry.domain if entry else ""})
-    db = open_db(db_path)
+    db = open_evaluation_db(evaluation_db_path(db_path))
     try:
         return write_eval_run(db, run, items)
     finally:
         db.close()
+
+
+def compare_indicators(reference: list[IndicatorValue],
+                       other: list[IndicatorValue]) -> tuple[float, float, float]:
+    """Agreement of two extractions of the same report (a PDF against its text): catalogued values
+    matched one to one on (indicator id, value within 0.5 %, year). Returns (precision, recall,
+    F1) of `other` against `reference`; offsets are not compared (the two texts differ)."""
+    wanted = [v for v in reference if v.indicator]
+    found = [v for v in other if v.indicator]
+    free: dict[tuple[str, int | None], list[float]] = defaultdict(list)
+    for value in wanted:
+        free[(value.indicator, value.year)].append(value.value)
+    matched = 0
+    for value in found:
+        candidates = free.get((value.indicator, value.year), [])
+        hit = next((i for i, v in enumerate(candidates) if values_equal(value.value, v)), None)
+        if hit is not None:
+            candidates.pop(hit)
+            matched += 1
+    counts = Counts(tp=matched, fp=len(found) - matched, fn=len(wanted) - matched)
+    if not wanted and not found:
+        return 1.0, 1.0, 1.0
+    return counts.precision, counts.recall, counts.f1

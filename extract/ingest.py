@@ -27,11 +27,17 @@ class IngestResult:
     ingested: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    stale: int = 0  # stored by an older extractor or catalogue, extracted again
+    stale_left: int = 0  # stored by an older version, their files not among the paths given
 
     @property
     def summary(self) -> str:
-        return (f"{len(self.ingested)} ingested, {len(self.skipped)} skipped (unchanged), "
-                f"{len(self.failed)} failed")
+        again = (f" (of which {self.stale} re-extracted: made by an older extractor or catalogue)"
+                 if self.stale else "")
+        left = (f"; {self.stale_left} other stored documents were made by an older extractor or "
+                "catalogue: ingest their files again to update them" if self.stale_left else "")
+        return (f"{len(self.ingested)} ingested{again}, {len(self.skipped)} skipped (unchanged), "
+                f"{len(self.failed)} failed{left}")
 
 
 def find_reports(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -126,8 +132,12 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, workers: int | N
            pdf_reader: str = "pdfium", timeout: int = DEFAULT_TIMEOUT,
            memory_mb: int = DEFAULT_MEMORY_MB,
            progress: Callable[[int], object] | None = None,
-           on_total: Callable[[int], object] | None = None) -> IngestResult:
+           on_total: Callable[[int], object] | None = None,
+           force: bool = False) -> IngestResult:
     """Ingest report files and folders into the SQLite database at `db_path`.
+
+    A file already stored is skipped unless the extractor or catalogue changed since it was
+    extracted (it is extracted again), or `force` is set.
 
     :param workers: worker processes (default: the number of cores)
     :param timeout: seconds allowed per document
@@ -135,7 +145,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, workers: int | N
     :param progress: called with 1 after each file
     """
     from .catalogue import default_catalogue
-    from .store import is_stored, open_db, write_catalogue, write_rows
+    from .store import is_stored, open_db, stale_documents, write_catalogue, write_rows
 
     result = IngestResult()
     files, problems = find_reports(paths)
@@ -143,10 +153,13 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, workers: int | N
     db = open_db(db_path)
     write_catalogue(db, default_catalogue())
     todo = []
+    stale = stale_documents(db)
     for path in files:
-        if path.suffix.lower() in SUPPORTED_SUFFIXES and path.stat().st_size and is_stored(
-            db, sha256_of(path)
-        ):
+        sha256 = sha256_of(path) if path.stat().st_size else None
+        if sha256 in stale or (force and sha256 and is_stored(db, sha256)):
+            result.stale += sha256 in stale
+            todo.append(path)
+        elif path.suffix.lower() in SUPPORTED_SUFFIXES and sha256 and is_stored(db, sha256):
             result.skipped.append(str(path))
             if progress:
                 progress(1)
@@ -164,5 +177,6 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, workers: int | N
             result.failed.append((str(path), str(payload)))
         if progress:
             progress(1)
+    result.stale_left = len(stale_documents(db))
     db.close()
     return result

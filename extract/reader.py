@@ -3,9 +3,9 @@
 Given a path, `read_document` picks the reader by extension and returns a `Document`, or raises a
 `ReportError` subclass whose message is one line naming the file and the reason.
 
-Two PDF readers share one output: `read_pdf_pdfium` (pypdfium2's text layer, fast, the default)
-and `read_pdf_plumber` (pdfplumber, slower, with its table finder). `benchmarks/run.py` measures
-both on the same files.
+Two PDF readers (`pdf_reader.py`) share one output: `read_pdf_pdfium` (pypdfium2's text layer,
+fast, the default) and `read_pdf_plumber` (pdfplumber, slower, with its table finder); both lay
+pages out with `pdf_layout.py` (columns, tables as tab-separated rows, paragraphs joined).
 """
 
 from __future__ import annotations
@@ -16,16 +16,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .document import Document, Line, Page
-from .errors import (
-    CorruptPDF,
-    EmptyFile,
-    EncryptedPDF,
-    ReportError,
-    ScannedPDF,
-    TooLarge,
-    UndecodableText,
-    UnsupportedFile,
-)
+from .errors import EmptyFile, ReportError, TooLarge, UndecodableText, UnsupportedFile
+from .pdf_reader import read_pdf_pdfium, read_pdf_plumber, sha256_of  # noqa: F401 (re-export)
 
 TEXT_SUFFIXES = {".txt", ".md"}
 PDF_SUFFIXES = {".pdf"}
@@ -35,14 +27,6 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 # PDF-to-text converters mark a page break with a form feed, or (the shared corpus) with a line
 # holding only spaces between blank lines.
 _PAGE_BREAK = re.compile(r"\f|(?<=\n)[ \t\u00a0]+\n(?=\n|\S)")
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_document(
@@ -132,195 +116,3 @@ def read_text(path: Path) -> Document:
         pages=pages,
         warnings=warnings,
     )
-
-
-# --- PDF ----------------------------------------------------------------------------------------
-
-
-class _PageBuilder:
-    """Accumulate page texts into one document text, pages joined by a form feed."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.pages: list[Page] = []
-        self.length = 0
-        self.empty_pages: list[int] = []
-
-    def add(self, number: int, lines: list[dict], width: float, height: float) -> None:
-        if self.parts:
-            self.parts.append("\f")
-            self.length += 1
-        start = self.length
-        page_lines = []
-        for index, spec in enumerate(lines):
-            if index:
-                self.parts.append("\n")
-                self.length += 1
-            text = spec.pop("text")
-            page_lines.append(
-                Line(text=text, start=self.length, end=self.length + len(text), page=number, **spec)
-            )
-            self.parts.append(text)
-            self.length += len(text)
-        if not any(line.text.strip() for line in page_lines):
-            self.empty_pages.append(number)
-        self.pages.append(
-            Page(
-                number=number,
-                start=start,
-                end=self.length,
-                lines=page_lines,
-                width=width,
-                height=height,
-            )
-        )
-
-    def build(self, path: Path) -> Document:
-        if not self.pages:
-            raise EmptyFile(path, "PDF has no pages")
-        if len(self.empty_pages) == len(self.pages):
-            raise ScannedPDF(
-                path, f"no text layer on any of its {len(self.pages)} pages (scanned PDF: run OCR)"
-            )
-        warnings = []
-        if self.empty_pages:
-            listed = ", ".join(map(str, self.empty_pages[:20]))
-            warnings.append(f"pages without a text layer (image-only): {listed}")
-        return Document(
-            path=str(path),
-            sha256=sha256_of(path),
-            format="pdf",
-            text="".join(self.parts),
-            pages=self.pages,
-            warnings=warnings,
-        )
-
-
-def _is_bold(font_name: str | None, weight: int | float | None = None) -> bool:
-    if weight is not None and weight >= 600:
-        return True
-    name = (font_name or "").lower()
-    return any(mark in name for mark in ("bold", "black", "heavy", "semibold", "gras"))
-
-
-def _open_pdfium(path: Path):
-    import pypdfium2 as pdfium
-
-    try:
-        return pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as error:
-        message = str(error)
-        if "password" in message.lower():
-            raise EncryptedPDF(path, "encrypted PDF (needs a password)") from None
-        raise CorruptPDF(path, f"corrupt or not a PDF ({message})") from None
-
-
-def read_pdf_pdfium(path: Path) -> Document:
-    """Read a PDF through pypdfium2's text layer: lines with bbox, font size and weight.
-
-    Font size and weight are read once per line, from its first visible character.
-    """
-    import pypdfium2.raw as pdfium_c
-
-    pdf = _open_pdfium(path)
-    builder = _PageBuilder()
-    try:
-        for index in range(len(pdf)):
-            page = pdf[index]
-            width, height = page.get_size()
-            textpage = page.get_textpage()
-            count = textpage.count_chars()
-            text = textpage.get_text_range(0, count) if count > 0 else ""
-            lines = []
-            position = 0
-            for raw in text.split("\n"):
-                stripped = raw.rstrip("\r")
-                spec: dict = {"text": stripped}
-                first = next((i for i, c in enumerate(stripped) if not c.isspace()), None)
-                if first is not None and position + first < count:
-                    char = position + first
-                    spec["font_size"] = round(pdfium_c.FPDFText_GetFontSize(textpage.raw, char), 1)
-                    weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, char)
-                    spec["bold"] = _is_bold(None, weight)
-                    last = position + len(stripped.rstrip()) - 1
-                    x0, y0, _, _ = textpage.get_charbox(char)
-                    _, _, x1, y1 = textpage.get_charbox(min(last, count - 1))
-                    spec["bbox"] = (
-                        round(x0, 1),
-                        round(height - max(y0, y1), 1),
-                        round(x1, 1),
-                        round(height - min(y0, y1), 1),
-                    )
-                lines.append(spec)
-                position += len(raw) + 1
-            builder.add(index + 1, lines, width, height)
-            textpage.close()
-            page.close()
-    finally:
-        pdf.close()
-    return builder.build(path)
-
-
-def _number_tables(page) -> list:
-    """The page's ruled tables (pdfplumber's table finder) that hold figures: at least two rows
-    and two columns, and a digit in some cell (a framed title box is no table)."""
-    tables = []
-    for table in page.find_tables():
-        rows = table.extract()
-        if len(rows) >= 2 and max(len(row) for row in rows) >= 2 and any(
-                cell and re.search(r"\d", cell) for row in rows for cell in row):
-            row_boxes = [row.bbox for row in table.rows]  # one per extracted row
-            tables.append((table.bbox, list(zip(row_boxes, rows, strict=True))))
-    return tables
-
-
-def _with_table_rows(lines: list[dict], tables: list) -> list[dict]:
-    """Replace the text lines inside each table by one line per row, cells joined by tabs:
-    the layout the text corpus has, which the linker reads by row label and column header."""
-    if not tables:
-        return lines
-    kept = [line for line in lines if not any(_inside(line["bbox"], bbox) for bbox, _ in tables)]
-    for _, rows in tables:
-        for row_bbox, row in rows:
-            cells = [" ".join((cell or "").split()) for cell in row]
-            kept.append({"text": "\t".join(cells), "bbox": tuple(row_bbox), "font_size": None,
-                         "bold": False})
-    return sorted(kept, key=lambda line: (round(line["bbox"][1]), line["bbox"][0]))
-
-
-def _inside(box: tuple, table: tuple) -> bool:
-    """True when the middle of a line's box is within a table's box."""
-    middle_x, middle_y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return table[0] <= middle_x <= table[2] and table[1] <= middle_y <= table[3]
-
-
-def read_pdf_plumber(path: Path) -> Document:
-    """Read a PDF through pdfplumber: lines from `extract_text_lines` with their characters' fonts;
-    a ruled table holding figures becomes one tab-separated line per row."""
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-
-    _open_pdfium(path).close()  # same error messages for encrypted or corrupt files
-    builder = _PageBuilder()
-    try:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                lines = []
-                for found in page.extract_text_lines(return_chars=True, strip=True):
-                    chars = [c for c in found["chars"] if c["text"].strip()]
-                    sizes = sorted(round(c["size"], 1) for c in chars) or [None]
-                    lines.append(
-                        {
-                            "text": found["text"],
-                            "bbox": (found["x0"], found["top"], found["x1"], found["bottom"]),
-                            "font_size": sizes[len(sizes) // 2],
-                            "bold": bool(chars) and _is_bold(chars[0].get("fontname")),
-                        }
-                    )
-                lines = _with_table_rows(lines, _number_tables(page))
-                builder.add(page.page_number, lines, float(page.width), float(page.height))
-                page.close()
-    except (PDFSyntaxError, PDFPasswordIncorrect) as error:
-        raise CorruptPDF(path, f"pdfplumber cannot parse it ({error})") from None
-    return builder.build(path)

@@ -34,6 +34,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(path)
     db.enable_wal()
     ensure_schema(db)
+    ensure_publication_schema(db)
     return db
 
 
@@ -70,6 +71,21 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                       ("indicator", CATALOGUE, "id")],
         if_not_exists=True,
     )
+    ensure_eval_schema(db)
+    for table, columns in [
+        (SECTIONS, ["document_id"]),
+        (INDICATORS, ["document_id"]),
+        (INDICATORS, ["indicator"]),
+        (DOCUMENTS, ["path"]),
+        (EVAL_ITEMS, ["run_id"]),
+    ]:
+        db[table].create_index(columns, if_not_exists=True)
+    if not db[SECTIONS].detect_fts():
+        db[SECTIONS].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+
+
+def ensure_eval_schema(db: sqlite_utils.Database) -> None:
+    """Create the evaluation tables if they are missing (idempotent)."""
     db[EVAL_RUNS].create(
         {"id": int, "started_at": str, "git_commit": str, "documents": int, "precision": float,
          "recall": float, "f1": float, "number_recall": float, "section_precision": float,
@@ -86,16 +102,16 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         foreign_keys=[("run_id", EVAL_RUNS, "id")],
         if_not_exists=True,
     )
-    for table, columns in [
-        (SECTIONS, ["document_id"]),
-        (INDICATORS, ["document_id"]),
-        (INDICATORS, ["indicator"]),
-        (DOCUMENTS, ["path"]),
-        (EVAL_ITEMS, ["run_id"]),
-    ]:
-        db[table].create_index(columns, if_not_exists=True)
-    if not db[SECTIONS].detect_fts():
-        db[SECTIONS].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+
+
+def open_evaluation_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) an evaluation database: the evaluation tables only."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.enable_wal()
+    ensure_eval_schema(db)
+    return db
 
 
 def write_catalogue(db: sqlite_utils.Database, catalogue: Catalogue) -> None:
@@ -173,6 +189,7 @@ def write_extraction(db: sqlite_utils.Database, extraction: Extraction) -> None:
 def write_rows(db: sqlite_utils.Database, document_row: dict, section_rows: list[dict],
                indicator_rows: list[dict]) -> None:
     """Write one document's rows (from `extraction_rows`) in a single transaction."""
+    document_row = {**document_row, **publication_columns(document_row)}
     with db.atomic():
         delete_document(db, path=document_row["path"])
         delete_document(db, doc_id=document_row["id"])
@@ -181,6 +198,9 @@ def write_rows(db: sqlite_utils.Database, document_row: dict, section_rows: list
             db[SECTIONS].insert_all(section_rows, pk="id")
         if indicator_rows:
             db[INDICATORS].insert_all(indicator_rows, pk="id")
+        if section_rows:
+            db[SEARCH_INDEX].insert_all(search_rows(document_row["id"], section_rows),
+                                        pk="section_id")
 
 
 def write_eval_run(db: sqlite_utils.Database, run: dict, items: Iterable[dict]) -> int:
@@ -189,3 +209,122 @@ def write_eval_run(db: sqlite_utils.Database, run: dict, items: Iterable[dict]) 
         run_id = db[EVAL_RUNS].insert(run).last_pk
         db[EVAL_ITEMS].insert_all(({**item, "run_id": run_id} for item in items), pk="id")
     return run_id
+
+
+# --- Publication: document titles, versions, French search and the chosen-value views ---------
+
+SEARCH_INDEX = "search_index"
+PUBLISHED_DOC_TYPES = ("rapport_activite", "article")
+WHOLE_ORGANISATION_SCOPES = ("", "total", "ensemble")
+SUMMABLE_KINDS = ("count", "amount", "hours")  # catalogue kinds whose values add up
+
+
+def document_title(row: dict) -> str:
+    """What a person calls a report: organisation and report year ("CCAS de Soissons, 2023")."""
+    name = row.get("organisation") or row.get("name") or row.get("id") or "?"
+    return f"{name}, {row['report_year']}" if row.get("report_year") else name
+
+
+def publication_columns(document_row: dict) -> dict:
+    """The document columns added for publication: title and the versions that made the row."""
+    from .versions import current_versions
+
+    return {"title": document_title(document_row), **current_versions()}
+
+
+def search_rows(document_id: str, section_rows: list[dict]) -> list[dict]:
+    """One search-index row per section: its title and text as folded French stems."""
+    from .french_search import stem_text
+
+    return [{"section_id": row["id"], "document_id": document_id,
+             "title": stem_text(row["title"]), "text": stem_text(row["text"])}
+            for row in section_rows]
+
+
+def ensure_publication_schema(db: sqlite_utils.Database) -> None:
+    """Add what publishing needs to a database of any age (idempotent): the document title and
+    version columns, the stemmed search index with its FTS5 table, and the views."""
+    columns = db[DOCUMENTS].columns_dict
+    for column in ("title", "extractor_version", "catalogue_version"):
+        if column not in columns:
+            db[DOCUMENTS].add_column(column, str)
+    db[SEARCH_INDEX].create({"section_id": str, "document_id": str, "title": str, "text": str},
+                            pk="section_id", if_not_exists=True)
+    if not db[SEARCH_INDEX].detect_fts():
+        # remove_diacritics folds what the stemmer left; the stems already make "aides" = "aide"
+        db[SEARCH_INDEX].enable_fts(["title", "text"], create_triggers=True,
+                                    tokenize="unicode61 remove_diacritics 2")
+    db.execute(f"create trigger if not exists {SEARCH_INDEX}_follows_sections after delete on "
+               f"{SECTIONS} begin delete from {SEARCH_INDEX} where section_id = old.id; end")
+    with db.atomic():
+        for row in list(db.query(f"select * from {DOCUMENTS} where title is null")):
+            db[DOCUMENTS].update(row["id"], {"title": document_title(row)})
+        missing = list(db.query(f"select s.id, s.document_id, s.title, s.text from {SECTIONS} s "
+                                f"left join {SEARCH_INDEX} x on x.section_id = s.id "
+                                "where x.section_id is null"))
+        for row in missing:
+            db[SEARCH_INDEX].insert_all(search_rows(row["document_id"], [row]), pk="section_id")
+    create_views(db)
+
+
+def create_views(db: sqlite_utils.Database) -> None:
+    """(Re)create the views of chosen values, so that they follow the columns present (the
+    optional `role` column of indicators: a NULL or absent role is a plain value)."""
+    has_role = "role" in db[INDICATORS].columns_dict
+    role = "coalesce(i.role, 'value')" if has_role else "'value'"
+    published = " or ".join(f"d.doc_type = '{t}'" for t in PUBLISHED_DOC_TYPES)
+    whole = ", ".join(f"'{s}'" for s in WHOLE_ORGANISATION_SCOPES)
+    candidates = f"""
+        select i.id as valeur_id, d.organisation, d.kind as type_organisation,
+          d.id as document_id, d.title as rapport, d.report_year as annee_rapport,
+          i.indicator as indicateur, c.label as libelle, c.domain as domaine, c.kind as nature,
+          i.year as annee, case when i.value = cast(i.value as integer) and abs(i.value) < 1e15
+            then cast(i.value as integer) else i.value end as valeur,
+          coalesce(i.unit, c.unit) as unite,
+          coalesce(i.scope, '') as portee, i.approx as approximatif, i.confidence as confiance,
+          {role} as role, i.page, i.start as position_texte, '/-/evidence/' || i.id as preuve,
+          (({published}) and coalesce(d.kind, '') != 'other') as publie
+        from {INDICATORS} i join {DOCUMENTS} d on d.id = i.document_id
+          join {CATALOGUE} c on c.id = i.indicator
+        where i.year is not null and d.organisation is not null"""
+    summable = ", ".join(f"'{k}'" for k in SUMMABLE_KINDS)
+    # one value per (organisation, indicator, year) among the comparable ones: highest confidence,
+    # then exact before approximate, then for counts and amounts the largest (a total is not
+    # smaller than its parts), then the newest report, then the first in the text
+    rule = ("row_number() over (partition by organisation, indicateur, annee order by "
+            f"confiance desc, approximatif asc, case when nature in ({summable}) then -valeur end, "
+            "annee_rapport desc, position_texte, valeur_id)")
+    count = "count(*) over (partition by organisation, indicateur, annee)"
+    views = {
+        # every catalogued value with a year, of every document, in French column names
+        "valeurs": candidates,
+        # the values that may stand for the whole organisation: empty scope or a Total, and a
+        # plain value (not a part, share, change, plan or limit)
+        "valeurs_comparables": f"""
+            select * from valeurs v where lower(v.portee) in ({whole}) and v.role = 'value'""",
+        "valeurs_retenues": f"""
+            select * from (select v.*, {rule} as rang, {count} as occurrences
+              from valeurs_comparables v where v.publie) where rang = 1""",
+        "valeurs_retenues_toutes": f"""
+            select * from (select v.*, {rule} as rang, {count} as occurrences
+              from valeurs_comparables v) where rang = 1""",
+    }
+    statements = {name: f"CREATE VIEW {name} AS {sql}" for name, sql in views.items()}
+    present = dict(db.execute("select name, sql from sqlite_master where type = 'view'").fetchall())
+    if all(present.get(name) == sql for name, sql in statements.items()):
+        return  # unchanged: a server reading the views never sees them missing
+    with db.atomic():
+        for name in reversed(statements):  # dependent views first
+            db.execute(f"drop view if exists {name}")
+        for sql in statements.values():
+            db.execute(sql)
+
+
+def stale_documents(db: sqlite_utils.Database) -> set[str]:
+    """The sha256 of stored documents made by another extractor or catalogue version."""
+    from .versions import current_versions
+
+    versions = current_versions()
+    return {row["sha256"] for row in db.query(
+        f"select sha256 from {DOCUMENTS} where extractor_version is not :extractor_version "
+        "or catalogue_version is not :catalogue_version", versions)}

@@ -110,3 +110,20 @@ def test_pdfplumber_tables_of_a_real_pdf(real_pdfs):
     document = read_document(council[0], pdf_reader="pdfplumber")
     assert "LISTE 2\t14\t3\t1\t4" in [line.text for line in document.lines]
     assert "LISTE 2\t14" not in read_document(council[0]).text  # the text layer has no cells
+
+
+@pytest.mark.parametrize("reader", ["pdfium", "pdfplumber"])
+def test_real_pdf_paragraph_wrapped_over_lines_is_one_line(real_pdfs, reader):
+    """A paragraph the PDF wraps over several lines reads as one line, as in a converted text;
+    the bullet items after it stay lines of their own."""
+    council = [p for p in real_pdfs if "conseil_municipal" in p.name]
+    if not council:
+        pytest.skip("shared PDFs absent")
+    document = read_document(council[0], pdf_reader=reader)
+    texts = [line.text for line in document.pages[0].lines]
+    opening = next(t for t in texts if t.startswith("L’an deux mille vingt"))
+    assert opening.endswith("maire.")
+    line = next(each for each in document.pages[0].lines if each.text == opening)
+    assert line.bbox[3] - line.bbox[1] > 2 * line.font_size  # the union of its wrapped lines
+    pouvoirs = texts.index("Pouvoirs :")
+    assert texts[pouvoirs + 1].startswith("- Monsieur") and texts[pouvoirs + 2].startswith("- ")

@@ -12,13 +12,25 @@ from markupsafe import Markup, escape
 from datasette import hookimpl
 
 CONTEXT_CHARS = 1500
+MAX_ID_CHARS = 100  # ids are "<16 hex>:v<n>"; a longer one is refused before any query
+
+
+async def _corpus_database(datasette):
+    """The served database holding reports (an evaluation database may be served beside it)."""
+    for name, database in datasette.databases.items():
+        if name != "_internal" and "indicators" in await database.table_names():
+            return database
+    return datasette.get_database()
 
 
 async def evidence_page(datasette, request):
     row_id = request.url_vars["id"]
-    database = datasette.get_database()
+    database = await _corpus_database(datasette)
+    if len(row_id) > MAX_ID_CHARS:
+        raise NotFound("Aucune valeur extraite avec cet identifiant")
     rows = await database.execute(
-        "select i.*, d.name as document_name, d.organisation, d.format, d.pages, "
+        "select i.*, d.name as document_name, d.title as document_title, d.organisation, "
+        "d.format, d.pages, "
         "s.title as section_title, s.start as section_start, s.text as section_text, "
         "s.page_start as section_page, c.label as catalogue_label "
         "from indicators i join documents d on d.id = i.document_id "
@@ -28,7 +40,7 @@ async def evidence_page(datasette, request):
     )
     row = rows.first()
     if row is None:
-        raise NotFound(f"No extracted value with id {row_id}")
+        raise NotFound(f"Aucune valeur extraite avec l'identifiant {row_id}")
     text, offset = row["section_text"], row["section_start"]
     if text is None:  # before the first heading: show the line itself
         text, offset = row["line_text"], row["start"]
@@ -60,6 +72,6 @@ def register_routes():
 def render_cell(value, column, table, row):
     if table == "indicators" and column == "evidence" and row is not None and value:
         return Markup('<a href="/-/evidence/{}">{}</a>').format(escape(row["id"]), value)
-    if column == "evidence_page" and isinstance(value, str) and value.startswith("/-/evidence/"):
-        return Markup('<a href="{}">evidence</a>').format(escape(value))
+    if column in ("evidence_page", "preuve") and isinstance(value, str) and value.startswith("/-/evidence/"):
+        return Markup('<a href="{}">voir le texte</a>').format(escape(value))
     return None

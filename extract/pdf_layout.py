@@ -1,0 +1,193 @@
+"""Page layout for the PDF readers: from pieces of text with positions to lines read in order.
+
+A *piece* is a run of text on one baseline with ordinary word spacing. `page_lines(pieces)`:
+
+1. orders the pieces by columns (`pdf_columns.reading_order`): a vertical white gutter with text
+   on both sides splits the page, recursively; pieces crossing it (a title, a full-width table)
+   cut the page into bands read one after the other;
+2. makes rows of the pieces on one baseline; a row of several pieces is a table row, its cells
+   joined by tabs (the contract with `tables.py`), aligned on the columns of its neighbour rows so
+   that an empty cell stays a cell;
+3. joins the wrapped lines of a paragraph into one line (same font, normal line spacing, and the
+   line before is full: the next line's first word would not have fitted on it), keeps headings,
+   list items, table rows and short labels as their own lines, and puts a blank line between
+   blocks (a vertical gap, a new column), as the converted text corpus has them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .pdf_columns import GAP_EM, Piece, reading_order
+
+__all__ = ["GAP_EM", "Piece", "page_lines"]
+
+BLANK_EM = 0.5  # a vertical gap of half a font size between two lines is a paragraph break
+BLANK_LINE_EM = 0.8  # each such height of the gap is one blank line, up to MAX_BLANKS
+MAX_BLANKS = 3
+# a list item: a bullet symbol then a space ("- ", "• ", "¤ ", "➢ "), or "1) ", "2. " before a word
+_BULLET = re.compile(r"^[-–—•»▪●◦■□◆◇✦✧➢➤►▶✓✔*¤→·○❖♦]\s|^\d{1,2}[.)]\s+\D")
+# a piece that is only a list marker: a bullet, "1.", "2)", "a)"
+_MARKER = re.compile(r"^(?:[-–—•»▪●◦■□◆◇✦✧➢➤►▶✓✔*¤→·○❖♦]|\d{1,2}[.)]|[a-z][.)])$")
+
+
+def page_lines(pieces: list[Piece]) -> list[dict]:
+    """The line specs (text, bbox, font_size, bold) of one page, in reading order."""
+    lines: list[dict] = []
+    for region in reading_order(pieces):
+        block = region_lines(region)
+        if lines and block and lines[-1]["text"]:
+            lines.append({"text": ""})
+        lines.extend(block)
+    return lines
+
+
+# --- rows, tables and paragraphs ----------------------------------------------------------------
+
+
+def make_rows(region: list[Piece]) -> list[list[Piece]]:
+    """Pieces grouped by baseline (a piece whose middle is within the row's first piece), top to
+    bottom, each row left to right."""
+    rows: list[list[Piece]] = []
+    for piece in sorted(region, key=lambda p: (p.top, p.x0)):
+        if rows:
+            head = rows[-1][0]
+            if head.top <= (piece.top + piece.bottom) / 2 <= head.bottom:
+                rows[-1].append(piece)
+                continue
+        rows.append([piece])
+    for index, row in enumerate(rows):
+        row.sort(key=lambda p: p.x0)
+        if len(row) > 1 and _MARKER.match(row[0].text) and not row[0].tabbed:
+            rows[index] = [_with_marker(row[0], row[1]), *row[2:]]
+    return rows
+
+
+def _with_marker(marker: Piece, piece: Piece) -> Piece:
+    """A list item whose bullet or number stands apart from its text (a tab stop): one piece."""
+    return Piece(text=f"{marker.text} {piece.text}", x0=marker.x0, top=min(marker.top, piece.top),
+                 x1=piece.x1, bottom=max(marker.bottom, piece.bottom), size=piece.size,
+                 bold=piece.bold, first_word=marker.x1 - marker.x0)
+
+
+def _is_table_row(row: list[Piece]) -> bool:
+    return len(row) > 1 or row[0].tabbed
+
+
+def table_cells(rows: list[list[Piece]]) -> list[str]:
+    """Tab-joined rows of a run of table rows, cells placed in the columns the rows share (an
+    empty cell stays an empty cell); rows as they are when the columns do not line up or leave
+    a column mostly empty."""
+    slots: list[list[float]] = []
+    for x0, x1 in sorted((p.x0, p.x1) for row in rows for p in row if not p.tabbed):
+        if slots and x0 <= slots[-1][1]:
+            slots[-1][1] = max(slots[-1][1], x1)
+        else:
+            slots.append([x0, x1])
+    grid = []
+    for row in rows:
+        if row[0].tabbed or len(slots) < len(row):
+            grid.append([p.text for p in row])
+            continue
+        cells = [""] * len(slots)
+        for piece in row:
+            middle = (piece.x0 + piece.x1) / 2
+            slot = next((i for i, (a, b) in enumerate(slots) if a <= middle <= b), 0)
+            cells[slot] = f"{cells[slot]} {piece.text}".strip()
+        grid.append(cells)
+    filled = [sum(1 for cells in grid if i < len(cells) and cells[i]) for i in range(len(slots))]
+    if any(count < 0.4 * len(rows) for count in filled):  # no grid (a bar chart's labels)
+        grid = [[p.text for p in row] for row in rows]
+    return ["\t".join(cells) for cells in grid]
+
+
+def _continues(last: Piece, nxt: Piece, right: float) -> bool:
+    """True when `nxt` is the wrapped continuation of the line ending with `last`."""
+    size = last.size or 10.0
+    if nxt.bold != last.bold or abs((nxt.size or size) - size) > 0.3:
+        return False
+    gap = nxt.top - last.bottom
+    if gap > BLANK_EM * size or gap < -0.5 * size or _BULLET.match(nxt.text):
+        return False
+    room = right - 0.2 * size - last.x1 - 0.3 * size  # what was left on the line before
+    word = nxt.first_word
+    if nxt.measure is not None and 0.7 * room < word < 1.3 * room:
+        word = nxt.measure()
+    return word > room
+
+
+def _spec(pieces: list[Piece], text: str) -> dict:
+    first = pieces[0]
+    if len(pieces) == 1:
+        return {"text": text, "bbox": (round(first.x0, 1), round(first.top, 1),
+                                       round(first.x1, 1), round(first.bottom, 1)),
+                "font_size": first.size, "bold": first.bold}
+    return {"text": text,
+            "bbox": (round(min(p.x0 for p in pieces), 1), round(min(p.top for p in pieces), 1),
+                     round(max(p.x1 for p in pieces), 1), round(max(p.bottom for p in pieces), 1)),
+            "font_size": first.size, "bold": first.bold}
+
+
+def region_lines(region: list[Piece]) -> list[dict]:
+    """The lines of one column or band: table rows, joined paragraphs, blank lines between
+    blocks."""
+    if not region:
+        return []
+    rows = make_rows(region)
+    # the right edge of the text (a table wider than the column does not move it)
+    right = max((r[0].x1 for r in rows if not _is_table_row(r)), default=0.0)
+    lines: list[dict] = []
+    index = 0
+    previous: list[Piece] | None = None
+    while index < len(rows):
+        row = rows[index]
+        if _is_table_row(row):
+            end = index
+            while end < len(rows) and _is_table_row(rows[end]) and \
+                    (end == index or not _break(rows[end - 1], rows[end], 1.0)):
+                end += 1
+            group = rows[index:end]
+            texts = table_cells(group)
+            if previous is not None:
+                lines.extend(_blank_lines(previous, row))
+            lines.extend(_spec(r, t) for r, t in zip(group, texts, strict=True))
+            previous, index = group[-1], end
+            continue
+        if previous is not None:
+            lines.extend(_blank_lines(previous, row))
+        paragraph = [row[0]]
+        index += 1
+        while index < len(rows) and not _is_table_row(rows[index]) and \
+                _continues(paragraph[-1], rows[index][0], right):
+            paragraph.append(rows[index][0])
+            index += 1
+        text = paragraph[0].text
+        for piece in paragraph[1:]:
+            text += piece.text if text.endswith("-") else " " + piece.text
+        lines.append(_spec(paragraph, text))
+        previous = [paragraph[-1]]
+    return lines
+
+
+def _gap(above: list[Piece], below: list[Piece]) -> tuple[float, float]:
+    """The vertical gap between two rows and the smaller font size of the two."""
+    if len(above) == 1 and len(below) == 1:  # the common case, without generators
+        upper, lower = above[0], below[0]
+        return lower.top - upper.bottom, min(upper.size or 10.0, lower.size or 10.0)
+    size = min(p.size or 10.0 for p in above + below)
+    return min(p.top for p in below) - max(p.bottom for p in above), size
+
+
+def _break(above: list[Piece], below: list[Piece], em: float) -> bool:
+    """A vertical gap of more than `em` font sizes between two rows."""
+    gap, size = _gap(above, below)
+    return gap > em * size
+
+
+def _blank_lines(above: list[Piece], below: list[Piece]) -> list[dict]:
+    """Blank lines for the space between two blocks: one for a paragraph break, more for a
+    larger space, as a converter writes them."""
+    gap, size = _gap(above, below)
+    if gap <= BLANK_EM * size:
+        return []
+    return [{"text": ""} for _ in range(min(MAX_BLANKS, max(1, round(gap / (BLANK_LINE_EM * size)))))]

@@ -1,0 +1,306 @@
+"""PDF readers: pypdfium2's text layer (fast, the default) and pdfplumber (with its table finder).
+
+Both cut a page into *pieces*: runs of text on one baseline with ordinary word spacing (a gap of
+about a font size starts a new piece: a table cell, the other column). `pdf_layout.page_lines`
+then orders them by columns, makes table rows and joins wrapped paragraph lines, so that a PDF
+reads like the converted text of the corpus. `benchmarks/run.py` measures both readers.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from .document import Document, Line, Page
+from .errors import CorruptPDF, EmptyFile, EncryptedPDF, ScannedPDF
+from .pdf_layout import GAP_EM, Piece, page_lines
+
+
+def sha256_of(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+PAGE_BREAK = "\n\f\n"
+
+
+class _PageBuilder:
+    """Accumulate page texts into one document text, pages joined by a form feed on a line of its
+    own (so that every page's first line starts a line, as in a converted text)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.pages: list[Page] = []
+        self.length = 0
+        self.empty_pages: list[int] = []
+
+    def add(self, number: int, lines: list[dict], width: float, height: float) -> None:
+        if self.parts:
+            self.parts.append(PAGE_BREAK)
+            self.length += len(PAGE_BREAK)
+        start = self.length
+        page_lines_ = []
+        for index, spec in enumerate(lines):
+            if index:
+                self.parts.append("\n")
+                self.length += 1
+            text = spec.pop("text")
+            page_lines_.append(
+                Line(text=text, start=self.length, end=self.length + len(text), page=number, **spec)
+            )
+            self.parts.append(text)
+            self.length += len(text)
+        if not any(line.text.strip() for line in page_lines_):
+            self.empty_pages.append(number)
+        self.pages.append(Page(number=number, start=start, end=self.length, lines=page_lines_,
+                               width=width, height=height))
+
+    def build(self, path: Path) -> Document:
+        if not self.pages:
+            raise EmptyFile(path, "PDF has no pages")
+        if len(self.empty_pages) == len(self.pages):
+            raise ScannedPDF(
+                path, f"no text layer on any of its {len(self.pages)} pages (scanned PDF: run OCR)"
+            )
+        warnings = []
+        if self.empty_pages:
+            listed = ", ".join(map(str, self.empty_pages[:20]))
+            warnings.append(f"pages without a text layer (image-only): {listed}")
+        return Document(path=str(path), sha256=sha256_of(path), format="pdf",
+                        text="".join(self.parts), pages=self.pages, warnings=warnings)
+
+
+def _is_bold(font_name: str | None, weight: int | float | None = None) -> bool:
+    if weight is not None and weight >= 600:
+        return True
+    name = (font_name or "").lower()
+    return any(mark in name for mark in ("bold", "black", "heavy", "semibold", "gras"))
+
+
+def _open_pdfium(path: Path):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as error:
+        message = str(error)
+        if "password" in message.lower():
+            raise EncryptedPDF(path, "encrypted PDF (needs a password)") from None
+        raise CorruptPDF(path, f"corrupt or not a PDF ({message})") from None
+
+
+# --- pypdfium2 ----------------------------------------------------------------------------------
+
+MAX_RUNS = 12  # text runs on one line beyond which its gaps are not measured
+
+
+class _PdfiumPage:
+    """One page's text layer: its text, and pieces cut where pdfium's text runs leave a gap."""
+
+    def __init__(self, textpage, height: float) -> None:
+        import pypdfium2.raw as pdfium_c
+
+        self.c = pdfium_c
+        self.raw = textpage.raw
+        self.height = height
+        self.count = textpage.count_chars()
+        self.text = textpage.get_text_range(0, self.count) if self.count > 0 else ""
+        self.rect = pdfium_c.FS_RECTF()
+        self.rect_pointer = ctypes.byref(self.rect)
+        self.values = [ctypes.c_double() for _ in range(4)]
+        self.pointers = [ctypes.byref(value) for value in self.values]
+
+    def box(self, index: int) -> tuple[float, float, float, float]:
+        """Loose box (font ascent to descent) of a character, top-down coordinates."""
+        self.c.FPDFText_GetLooseCharBox(self.raw, index, self.rect_pointer)
+        rect = self.rect
+        return rect.left, self.height - rect.top, rect.right, self.height - rect.bottom
+
+    def gap_starts(self, start: int, count: int) -> list[int]:
+        """Indexes of the characters of a line that start a text run after a wide gap on the same
+        baseline (a table cell, the other column), which pdfium joins into one line. A line drawn
+        as one text run has one rectangle and is not looked at further; nor is a line of more than
+        `MAX_RUNS` runs (a PDF drawing word by word), to keep this reader fast."""
+        c, raw = self.c, self.raw
+        rects = c.FPDFText_CountRects(raw, start, count)
+        if rects < 2 or rects > MAX_RUNS:
+            return []
+        vl, vt, vr, vb = self.values
+        pl, pt, pr, pb = self.pointers
+        get_rect = c.FPDFText_GetRect
+        starts = []
+        get_rect(raw, 0, pl, pt, pr, pb)
+        last_top, last_right, last_bottom = vt.value, vr.value, vb.value
+        for index in range(1, rects):
+            get_rect(raw, index, pl, pt, pr, pb)
+            x0, y1, y0 = vl.value, vt.value, vb.value
+            gap = x0 - last_right
+            if gap >= GAP_EM * (y1 - y0):  # a tight box is lower than the font size
+                height = min(last_top - last_bottom, y1 - y0)
+                if height > 0 and min(last_top, y1) - max(last_bottom, y0) > 0.5 * height:
+                    found = c.FPDFText_GetCharIndexAtPos(raw, x0 + 0.5, (y1 + y0) / 2, 1.0, 1.0)
+                    if start < found < start + count and \
+                            gap >= GAP_EM * c.FPDFText_GetFontSize(raw, found):
+                        starts.append(found)
+            last_top, last_right, last_bottom = y1, vr.value, y0
+        return sorted(starts)
+
+    def word_width(self, first: int, space: int) -> Callable[[], float]:
+        """The width of a piece's first word, measured only when a line break asks for it."""
+        return lambda: self.box(first + space - 1)[2] - self.box(first)[0]
+
+    def piece(self, first: int, stripped: str) -> Piece:
+        """The piece of text `stripped` starting at character `first`."""
+        c, raw, rect, height = self.c, self.raw, self.rect, self.height
+        last = first + len(stripped) - 1
+        c.FPDFText_GetLooseCharBox(raw, first, self.rect_pointer)
+        x0, top, bottom = rect.left, rect.top, rect.bottom
+        c.FPDFText_GetLooseCharBox(raw, last, self.rect_pointer)
+        x1 = rect.right
+        space = stripped.find(" ")
+        if "  " in stripped:
+            stripped = " ".join(stripped.split())
+        return Piece(
+            text=stripped, x0=x0, top=height - max(top, rect.top), x1=x1,
+            bottom=height - min(bottom, rect.bottom),
+            size=round(c.FPDFText_GetFontSize(raw, first), 1),
+            bold=c.FPDFText_GetFontWeight(raw, first) >= 600,
+            first_word=(x1 - x0) * (space if space > 0 else len(stripped)) / len(stripped),
+            measure=self.word_width(first, space) if space > 0 else None)
+
+    def pieces(self) -> list[Piece]:
+        text, count = self.text, self.count
+        pieces = []
+        position = 0
+        for raw_line in text.split("\n"):
+            end = position + len(raw_line)
+            stripped = raw_line.strip()
+            # a gap between runs reads as a space: a line without one has no gap to measure
+            gaps = self.gap_starts(position, len(raw_line)) if " " in stripped else None
+            if gaps:
+                cuts = [position, *gaps, end]
+                for a, b in zip(cuts, cuts[1:], strict=False):
+                    chunk = text[a:b]
+                    part = chunk.strip()
+                    if part and a + chunk.find(part[0]) + len(part) <= count:
+                        pieces.append(self.piece(a + chunk.find(part[0]), part))
+            elif stripped:
+                first = position + raw_line.find(stripped[0])
+                if first + len(stripped) <= count:
+                    pieces.append(self.piece(first, stripped))
+            position = end + 1
+        return pieces
+
+
+def read_pdf_pdfium(path: Path) -> Document:
+    """Read a PDF through pypdfium2's text layer: lines in reading order (columns, tables as
+    tab-separated rows, paragraphs joined) with bbox, font size and weight of their first char."""
+    pdf = _open_pdfium(path)
+    builder = _PageBuilder()
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            lines = page_lines(_PdfiumPage(textpage, height).pieces())
+            builder.add(index + 1, lines, width, height)
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    return builder.build(path)
+
+
+# --- pdfplumber ---------------------------------------------------------------------------------
+
+
+def _number_tables(page) -> list:
+    """The page's ruled tables (pdfplumber's table finder) that hold figures: at least two rows
+    and two columns, and a digit in some cell (a framed title box is no table)."""
+    tables = []
+    for table in page.find_tables():
+        rows = table.extract()
+        if len(rows) >= 2 and max(len(row) for row in rows) >= 2 and any(
+                cell and re.search(r"\d", cell) for row in rows for cell in row):
+            row_boxes = [row.bbox for row in table.rows]  # one per extracted row
+            tables.append((table.bbox, list(zip(row_boxes, rows, strict=True))))
+    return tables
+
+
+def _inside(box: tuple, table: tuple) -> bool:
+    """True when the middle of a box is within a table's box."""
+    middle_x, middle_y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return table[0] <= middle_x <= table[2] and table[1] <= middle_y <= table[3]
+
+
+def _word_piece(words: list[dict]) -> Piece:
+    first = words[0]
+    return Piece(text=" ".join(w["text"] for w in words), x0=first["x0"],
+                 top=min(w["top"] for w in words), x1=words[-1]["x1"],
+                 bottom=max(w["bottom"] for w in words), size=round(first["size"], 1),
+                 bold=_is_bold(first["fontname"]), first_word=first["x1"] - first["x0"])
+
+
+def plumber_pieces(page) -> list[Piece]:
+    """A pdfplumber page as pieces: its words grouped by baseline and cut at wide gaps; each row
+    of a ruled table holding figures is one piece, its cells joined by tabs."""
+    tables = _number_tables(page)
+    every = page.extract_words(extra_attrs=["size", "fontname"])
+    boxes = [(w["x0"], w["top"], w["x1"], w["bottom"]) for w in every]
+    words = [w for w, box in zip(every, boxes, strict=True)
+             if not any(_inside(box, table) for table, _ in tables)]
+    pieces = []
+    for _, rows in tables:
+        for row_box, row in rows:
+            inside = [w for w, box in zip(every, boxes, strict=True) if _inside(box, row_box)]
+            first = inside[0] if inside else {"size": 0.0, "fontname": ""}
+            pieces.append(Piece(
+                text="\t".join(" ".join((cell or "").split()) for cell in row),
+                x0=row_box[0], top=row_box[1], x1=row_box[2], bottom=row_box[3],
+                size=round(first["size"], 1) or None, bold=_is_bold(first["fontname"]),
+                first_word=0.0, tabbed=True))
+    words.sort(key=lambda w: (w["top"], w["x0"]))
+    rows: list[list[dict]] = []
+    for word in words:
+        middle = (word["top"] + word["bottom"]) / 2
+        if rows and rows[-1][0]["top"] <= middle <= rows[-1][0]["bottom"]:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        run = [row[0]]
+        for word in row[1:]:
+            if word["x0"] - run[-1]["x1"] >= GAP_EM * max(run[-1]["size"], 1.0):
+                pieces.append(_word_piece(run))
+                run = []
+            run.append(word)
+        pieces.append(_word_piece(run))
+    return pieces
+
+
+def read_pdf_plumber(path: Path) -> Document:
+    """Read a PDF through pdfplumber: the same layout as `read_pdf_pdfium`, and a ruled table
+    holding figures (pdfplumber's table finder) as one tab-separated line per row."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    _open_pdfium(path).close()  # same error messages for encrypted or corrupt files
+    builder = _PageBuilder()
+    try:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                lines = page_lines(plumber_pieces(page))
+                builder.add(page.page_number, lines, float(page.width), float(page.height))
+                page.close()
+    except (PDFSyntaxError, PDFPasswordIncorrect) as error:
+        raise CorruptPDF(path, f"pdfplumber cannot parse it ({error})") from None
+    return builder.build(path)
