@@ -103,7 +103,7 @@ def _page_entry(line: Line) -> ContentsLine | None:
     page = _PAGE.search(text, max(0, len(text) - _TAIL))
     if page is None or not _LETTER.search(text, 0, page.start()):
         return None
-    entry = text[: page.start()]
+    entry = text[: page.start()].rstrip(" \t.…_")  # a long leader starts before the tail
     return ContentsLine(line=line, kind="entry", entry=entry, leader=page.group("leader"),
                         page=(line.start + page.start("page"), line.start + page.end("page")),
                         outline=_outline(entry))
@@ -223,7 +223,7 @@ def contents_numbers(contents: list[ContentsLine]) -> dict[tuple[int, ...], str]
     numbers = {}
     for found in contents:
         if found.outline is not None and found.outline.style == "decimal" and found.outline.rest:
-            numbers[found.outline.parts] = entry_key(found.entry[found.outline.span[1]:])
+            numbers[found.outline.parts] = entry_key(found.outline.rest)
     return numbers
 
 

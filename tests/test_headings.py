@@ -228,3 +228,22 @@ def test_one_contents_detector_maps_the_headings_and_gives_the_pages(tmp_path):
     assert {q.start for q in quantities if q.role == "page"} == {c.page[0] for c in contents
                                                                   if c.page}
     assert [q.value for q in quantities if q.role == "value"] == [12, 24, 24, 312, 18400]
+
+
+def test_a_dot_leader_longer_than_the_tail_read_is_no_part_of_the_title(tmp_path):
+    from extract.contents import contents_numbers, find_contents, toc_titles
+    from extract.quantities import find_quantities
+
+    entries = [("1.", "Le service", 3), ("1.1.", "Présentation du territoire", 4),
+               ("1.2.", "Nombre d'abonnés", 5)]
+    contents = "\n".join(f"{n} {t} {'.' * 100} {p}" for n, t, p in entries)
+    body = "\f1. Le service\n\n1.1. Présentation du territoire\n\nTexte.\n\n1.2. Nombre d'abonnés\n"
+    path = tmp_path / "rapport.txt"
+    path.write_text("SOMMAIRE\n\n" + contents + "\n" + body, encoding="utf-8")
+    document = read_document(path)
+    found = find_contents(document.lines)
+    assert toc_titles(found) == ["le service", "presentation du territoire", "nombre d'abonnes"]
+    assert contents_numbers(found)[(1, 2)] == "nombre d'abonnes"
+    # listed in the contents, "1.2." numbers a heading though "abonnés" could count it
+    heading = document.plain.index("1.2. Nombre d'abonnés\n")
+    assert [q.role for q in find_quantities(document.plain) if q.start == heading] == ["outline"]
