@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel
 
 from .catalogue import fold
-from .document import Document
+from .document import Document, Line
 from .paths import SCHEMAS_DIR
 from .quantities import grammar
 
@@ -51,10 +51,12 @@ _ORGANISATION = re.compile(
     r"\b(?P<kind>C[CI]AS)(?P<prep>-|\s+(?i:de\s+la\s+|de\s+|du\s+|d['’]|des\s+))"
     r"(?P<name>[A-ZÉÈ][\w'’-]+(?:[ -](?:sur |en |de |du |la |le )?[A-ZÉÈ][\w'’-]+)*)"
 )
+# only the body's kind is case-blind: the name after it starts with a capital ("du Craonnais"),
+# and a line may break anywhere in it
 _LONG_NAME = re.compile(
-    r"\bcentre (?P<kind>inter)?communal d.action sociale (?P<prep>de la |de |du |d'|d’|des )?"
-    r"(?P<name>[A-ZÉÈ][\w'’-]+(?:[ -][A-ZÉÈ][\w'’-]+)*)",
-    re.I,
+    r"\b(?i:centre\s+(?P<kind>inter)?communal\s+d.action\s+sociale)\s+"
+    r"(?P<prep>(?i:de\s+la|de|du|des)\s+|(?i:d)['’])?"
+    r"(?P<name>[A-ZÉÈ][\w'’-]+(?:[ -][A-ZÉÈ][\w'’-]+)*)"
 )
 _WEB_PAGE = re.compile(r"https?://|partager cet article|commentaires|publié le|repost", re.I)
 _SPLIT_DIGITS = re.compile(r"(?:^\s*(\d)\s*\n\s*\n?){4}", re.M)
@@ -102,7 +104,7 @@ def guess_report_year(document: Document) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-ARTICLE_PARAGRAPH_CHARS = 200
+ARTICLE_PARAGRAPH_CHARS = 80
 
 
 @cache
@@ -116,11 +118,39 @@ def guess_article_year(document: Document) -> int | None:
     """The year an article's figures are for: the latest year its body paragraphs name, other
     than in full dates (the publication date, events). Navigation teasers are indented lines."""
     years = []
-    for line in document.text.splitlines():
-        if len(line) < ARTICLE_PARAGRAPH_CHARS or line[:1].isspace():
+    margins = _left_margins(document)
+    for line in document.lines:
+        if len(line.text) < ARTICLE_PARAGRAPH_CHARS or _indented(line, margins):
             continue
-        years += [int(y) for y in _YEAR.findall(_full_date().sub(" ", fold(line)))]
+        years += [int(y) for y in _YEAR.findall(_full_date().sub(" ", fold(line.text)))]
     return max(years) if years else None
+
+
+INDENT_POINTS = 8  # a PDF line starting this far right of its column's margin is indented
+MARGIN_SHARE = 0.1  # a left edge where this share of the text starts is a column's margin
+COLUMN_GAP = 60  # points between two columns' margins at the least
+
+
+def _left_margins(document: Document) -> list[float]:
+    """A PDF's column margins: the left edges at least a tenth of its text starts at."""
+    edges: Counter[float] = Counter()
+    for line in document.lines:
+        if line.bbox is not None:
+            edges[round(line.bbox[0])] += len(line.text)
+    total = sum(edges.values())
+    margins: list[float] = []
+    for edge in sorted(e for e, chars in edges.items() if chars >= MARGIN_SHARE * total):
+        if not margins or edge - margins[-1] > COLUMN_GAP:  # closer, it is an indent
+            margins.append(edge)
+    return margins
+
+
+def _indented(line: Line, margins: list[float]) -> bool:
+    """Indented: leading blanks in text; in a PDF, a left edge right of its column's margin."""
+    if line.bbox is not None and margins:
+        below = [edge for edge in margins if edge <= line.bbox[0] + 1]
+        return not below or line.bbox[0] > below[-1] + INDENT_POINTS
+    return line.text[:1].isspace()
 
 
 def guess_organisation(text: str, kind: Kind) -> tuple[str, str]:

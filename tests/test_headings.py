@@ -131,6 +131,13 @@ def test_contents_that_the_body_does_not_follow_give_way_to_the_layout(tmp_path)
     assert any("table of contents" in w for w in warnings)
 
 
+def _draw_body(pdf, top: float, lines: int) -> None:
+    """Running text in the body's type (10 pt), one sentence a line."""
+    pdf.setFont("Helvetica", 10)
+    for i in range(lines):
+        pdf.drawString(50, top - 13 * i, "Le service a reçu les familles et les a orientées.")
+
+
 def test_a_pdf_heading_set_over_several_lines_is_one_heading(tmp_path):
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
@@ -142,9 +149,7 @@ def test_a_pdf_heading_set_over_several_lines_is_one_heading(tmp_path):
     for i, part in enumerate(["Une action sociale qui", "accompagne les familles", "du territoire"]):
         pdf.drawString(50, top - 21 * i, part)
     pdf.drawString(50, top - 100, "Un long titre en grand corps qui dit tout ce que le service a fait")
-    pdf.setFont("Helvetica", 10)
-    for i in range(12):
-        pdf.drawString(50, top - 140 - 13 * i, "Le service a reçu les familles et les a orientées.")
+    _draw_body(pdf, top - 140, 12)
     pdf.showPage()
     pdf.save()
     titles = [s.title for s in find_sections(read_document(path))]
@@ -179,9 +184,7 @@ def test_in_a_pdf_a_line_set_like_the_listed_chapters_is_a_heading_too(tmp_path)
         pdf.drawString(50, top, title)
         pdf.setFont("Helvetica-Bold", 10)
         pdf.drawString(50, top - 30, "Jean Dupont")  # a name in bold, the body's size
-        pdf.setFont("Helvetica", 10)
-        for i in range(10):
-            pdf.drawString(50, top - 50 - 13 * i, "Le service a reçu les familles et les a orientées.")
+        _draw_body(pdf, top - 50, 10)
         pdf.showPage()
     pdf.save()
     titles = [s.title for s in find_sections(read_document(path))]

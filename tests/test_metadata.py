@@ -70,3 +70,24 @@ def test_the_organisation_is_named_as_french_writes_it(tmp_path, written, expect
 def test_an_intercommunal_body_sits_where_it_says_it_is_based(tmp_path, sentence, commune):
     meta = _metadata(tmp_path, f"Rapport d'activité 2021\n\n{sentence}\n")
     assert meta.kind == "CIAS" and meta.commune == commune
+
+
+def test_an_articles_year_comes_from_its_paragraphs_not_from_indented_teasers(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "article.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setFont("Helvetica", 9)
+    y = A4[1] - 60
+    pdf.drawString(40, y, "Publié le 3 mars 2012 par la rédaction - Partager cet article")
+    body = ("Le centre intercommunal d'action sociale a aidé cent familles en 2011 et a ouvert un "
+            "second accueil.")
+    teaser = "Autres articles : la fête du village de 2014 a réuni des bénévoles venus de loin."
+    for i in range(3):
+        pdf.drawString(40, y - 20 - 12 * i, body)
+        pdf.drawString(70, y - 80 - 12 * i, teaser)  # indented from the column's margin
+    pdf.showPage()
+    pdf.save()
+    meta = guess_metadata(read_document(path))
+    assert (meta.doc_type, meta.report_year) == ("article", 2011)
