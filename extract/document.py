@@ -9,6 +9,7 @@ losing offsets.
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cached_property
 
@@ -186,16 +187,24 @@ class Document(BaseModel):
         """`text` with markup characters replaced by spaces (same length, same offsets)."""
         return blank_markup(self.text)
 
+    @cached_property
+    def _page_ends(self) -> list[int]:
+        return [page.end for page in self.pages]
+
     def page_at(self, offset: int) -> int:
-        """Return the 1-based page number holding character `offset`."""
-        for page in self.pages:
-            if offset < page.end:
-                return page.number
-        return self.pages[-1].number if self.pages else 1
+        """Return the 1-based page number holding character `offset` (by bisection: it is asked
+        for every value of a long report)."""
+        if not self.pages:
+            return 1
+        index = bisect.bisect_right(self._page_ends, offset)
+        return self.pages[min(index, len(self.pages) - 1)].number
 
     def line_at(self, offset: int) -> Line | None:
         """Return the line holding character `offset`, if any."""
-        for page in self.pages:
+        if not self.pages:
+            return None
+        index = min(bisect.bisect_left(self._page_ends, offset), len(self.pages) - 1)
+        for page in self.pages[max(0, index - 1):index + 2]:
             if page.start <= offset <= page.end:
                 for line in page.lines:
                     if line.start <= offset <= line.end:
