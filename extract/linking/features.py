@@ -1,0 +1,302 @@
+"""Candidates and their named features: the evidence that a number is a catalogue indicator.
+
+A candidate is a (number, indicator) pair that some evidence supports: an alias near the
+number (or a near miss), or a fitting unit with a heading or title naming the indicator.
+Each feature is one small function of the candidate's `Facts`, registered with `@feature`;
+the linker's score is a weighted sum of them (weights fitted on gold, `weights.py`).
+Adding a feature is one function here; `ccas-extract train` then gives it its weight.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ..catalogue import Indicator, lemma_key
+from ..quantities import Quantity
+from .context import Context, without_asides
+from .lookups import CatalogueIndex
+from .roles import NON_VALUE_ROLES
+
+FUZZY_STRENGTH = 0.45  # a near miss of an alias counts for less than a found alias
+
+
+@dataclass
+class Evidence:
+    """What a number's context says, independent of any one indicator (computed once)."""
+
+    quantity: Quantity
+    context: Context
+    hits: dict[str, float]  # indicator id -> strongest alias match near the number
+    sources: dict[str, set[str]]  # indicator id -> where its aliases were found
+    role: str = "value"
+    label_key: str = ""
+    clause_key: str = ""
+    title_services: list[frozenset[str]] = field(default_factory=list)
+    local_ids: frozenset[str] = frozenset()
+    clause_ids: frozenset[str] = frozenset()
+    titled: set[str] = field(default_factory=set)
+    unit_key: str = ""
+    local_services: set[str] = field(default_factory=set)
+    continues: bool = False  # a list item going on from the previous number, naming no noun
+
+
+@dataclass
+class Facts:
+    """What is known of one candidate; the features read it."""
+
+    entry: Indicator
+    evidence: Evidence
+    alias: float = 0.0  # strength of an alias (lemma) near the number
+    fuzzy: float = 0.0
+    title: float = 0.0  # an alias in a section title
+    unit: bool | None = None  # the number's unit is one of the indicator's; None: no unit
+    specific_unit: bool = False
+    section: str = ""  # "", "outer", "inner", "local" (minor heading), "clause"
+    other_service: bool = False
+    continues: bool = False
+
+
+@dataclass
+class Candidate:
+    indicator: str
+    features: dict[str, float]
+    method: str
+
+
+FEATURES: dict[str, Callable[[Facts], float]] = {}
+
+
+def feature(name: str):
+    """Register a feature function under `name`."""
+    def register(function: Callable[[Facts], float]) -> Callable[[Facts], float]:
+        FEATURES[name] = function
+        return function
+    return register
+
+
+@feature("alias_strength")
+def _alias_strength(f: Facts) -> float:
+    """The strongest alias evidence: near the number (lemma or fuzzy) or in a section title."""
+    return max(f.alias, f.fuzzy, f.title)
+
+
+@feature("alias_lemma")
+def _alias_lemma(f: Facts) -> float:
+    """An alias found on lemmas near the number (label, clause or table labels)."""
+    return float(f.alias > 0)
+
+
+@feature("alias_fuzzy")
+def _alias_fuzzy(f: Facts) -> float:
+    """Only a near miss of an alias (rapidfuzz) near the number."""
+    return float(f.fuzzy > 0)
+
+
+@feature("alias_title_only")
+def _alias_title_only(f: Facts) -> float:
+    """The only alias is in a section title, none near the number."""
+    return float(f.title > 0 and not f.alias and not f.fuzzy)
+
+
+def _source(name: str) -> Callable[[Facts], float]:
+    def found_in(f: Facts) -> float:
+        return float(name in f.evidence.sources.get(f.entry.id, ()))
+    found_in.__doc__ = f"An alias found in the number's {name}."
+    return found_in
+
+
+for _name in ("label", "clause", "row", "header", "caption", "aside"):
+    feature(f"alias_in_{_name}")(_source(_name))
+
+
+@feature("unit_fit")
+def _unit_fit(f: Facts) -> float:
+    """The number's unit is one of the indicator's units."""
+    return float(f.unit is True)
+
+
+@feature("unit_specific")
+def _unit_specific(f: Facts) -> float:
+    """The fitting unit is counted by this indicator only ("appels", "ETP", "nuitées")."""
+    return float(f.unit is True and f.specific_unit)
+
+
+@feature("unit_none")
+def _unit_none(f: Facts) -> float:
+    """The number has no unit of its own."""
+    return float(f.unit is None)
+
+
+for _level in ("inner", "outer", "local", "clause"):
+    feature(f"service_{_level}")(lambda f, level=_level: float(f.section == level))
+    FEATURES[f"service_{_level}"].__doc__ = f"The indicator's service is named by the {_level} heading."
+
+
+@feature("other_service")
+def _other_service(f: Facts) -> float:
+    """A minor heading above names another service than the indicator's."""
+    return float(f.other_service)
+
+
+@feature("continues_list")
+def _continues(f: Facts) -> float:
+    """The number goes on from the previous one, linked to this indicator ("43 en 2022, 48 en 2023")."""
+    return float(f.continues)
+
+
+@feature("in_table")
+def _in_table(f: Facts) -> float:
+    """The number sits in a table cell."""
+    return float(f.evidence.context.table is not None)
+
+
+@feature("table_many_values")
+def _table_many(f: Facts) -> float:
+    """The table row holds several numbers (years, sites, budgets)."""
+    table = f.evidence.context.table
+    return float(table is not None and table.value_columns > 1)
+
+
+@feature("named")
+def _named(f: Facts) -> float:
+    """The indicator is `named` (a budget line): its alias must be next to the number."""
+    return float(f.entry.named)
+
+
+for _kind in ("count", "amount", "rate", "average", "hours"):
+    feature(f"kind_{_kind}")(lambda f, kind=_kind: float(f.entry.kind == kind))
+
+
+@feature("small_value")
+def _small_value(f: Facts) -> float:
+    """A value under 3: often a rank, an article number or one person, rarely a total."""
+    return float(f.evidence.quantity.value < 3)
+
+
+@feature("log_value")
+def _log_value(f: Facts) -> float:
+    """The size of the value (log10), for what is too small or too large for the indicator."""
+    return math.log10(1 + abs(f.evidence.quantity.value)) / 6
+
+
+for _role in sorted(NON_VALUE_ROLES):
+    feature(f"role_{_role}")(lambda f, role=_role: float(f.evidence.role == role))
+
+
+def evidence_for(quantity: Quantity, context: Context, hits: dict[str, float],
+                 sources: dict[str, set[str]], index: CatalogueIndex, role: str = "value") -> Evidence:
+    """What the context says about every indicator, computed once per number."""
+    local_ids = index.services_in(lemma_key(context.local_heading))
+    titled = set().union(*(index.label_alias_ids(s.title) for s in context.sections))
+    for earlier in context.preceding:
+        if titled:
+            break
+        titled = index.label_alias_ids(earlier.title)
+    return Evidence(
+        quantity=quantity, context=context, hits=hits, sources=sources, role=role,
+        label_key=lemma_key(f"{context.label} {context.before}"),
+        clause_key=lemma_key(without_asides(f"{context.before} {context.label}")),
+        title_services=[index.services_in(lemma_key(section.title)) for section in context.sections],
+        local_ids=local_ids,
+        clause_ids=index.services_in(lemma_key(without_asides(f"{context.before} {context.label}"))),
+        titled=titled,
+        unit_key=lemma_key(quantity.unit or ""),
+        local_services={index.catalogue.by_id[entry_id].prefix for entry_id in local_ids},
+    )
+
+
+def facts_for(entry: Indicator, ev: Evidence, index: CatalogueIndex) -> Facts | None:
+    """The facts of (number, `entry`), or None when nothing supports the pair or a veto holds."""
+    quantity = ev.quantity
+    unit = index.unit_fits(entry, quantity, ev.unit_key)
+    if unit is False or entry.min_value is not None and quantity.value < entry.min_value:
+        return None
+    facts = Facts(entry, ev, unit=unit, specific_unit=bool(unit) and index.specific_unit(ev.unit_key))
+    facts.alias = ev.hits.get(entry.id, 0.0)
+    if not facts.alias:
+        # the alias must be the needle: "principal" alone is no near miss of "budget principal"
+        best = max((fuzz.partial_ratio(key, ev.label_key) for key in index.alias_keys[entry.id]
+                    if 5 < len(key) <= len(ev.label_key)), default=0)
+        facts.fuzzy = FUZZY_STRENGTH if best >= 90 else 0.0
+    if entry.named and not facts.alias:
+        return None
+    excluded = index.excluded_patterns.get(entry.id)
+    if excluded and excluded.search(ev.clause_key):
+        return None
+    facts.section = "clause" if entry.id in ev.clause_ids else index.section_match(
+        entry, ev.title_services, ev.local_ids)
+    facts.title = TITLE_ALIAS if entry.id in ev.titled else 0.0
+    facts.other_service = bool(ev.local_services) and entry.prefix not in ev.local_services \
+        and facts.section != "clause"
+    return facts
+
+
+TITLE_ALIAS = 0.6  # an alias in a section title is weaker evidence than one next to the number
+
+
+def candidates_for(ev: Evidence, index: CatalogueIndex) -> list[Candidate]:
+    """Every supported (number, indicator) pair of one number, in catalogue order."""
+    found = []
+    for entry in index.catalogue.indicators:
+        facts = facts_for(entry, ev, index)
+        if facts is None:
+            continue
+        if not (facts.alias or facts.fuzzy) and not (facts.unit and (facts.section or facts.title)):
+            continue
+        found.append(candidate_of(facts))
+    return found
+
+
+def continuing(candidates: list[Candidate], entry: Indicator, ev: Evidence,
+               index: CatalogueIndex) -> list[Candidate]:
+    """`candidates` with `entry` (the previous number's indicator) marked as continued, when the
+    number goes on from the previous one and its unit, if any, is one of the indicator's. A
+    named indicator needs its own alias: "405.000 euros [de la communauté de communes],
+    60.000 euros du département" are two sources of revenue."""
+    unit = ev.quantity.unit
+    if entry.named or not ev.continues or unit and lemma_key(unit) not in index.unit_keys[entry.id]:
+        return candidates
+    facts = facts_for(entry, ev, index) or Facts(entry, ev)
+    facts.continues = True
+    marked = candidate_of(facts)
+    if not any(c.indicator == entry.id for c in candidates):
+        marked.method = "ellipsis"
+    return [marked if c.indicator == entry.id else c for c in candidates] + (
+        [] if any(c.indicator == entry.id for c in candidates) else [marked])
+
+
+def candidate_of(facts: Facts) -> Candidate:
+    features = {name: value for name, function in FEATURES.items() if (value := function(facts))}
+    return Candidate(facts.entry.id, features, method_of(facts))
+
+
+def method_of(facts: Facts) -> str:
+    if facts.evidence.context.table and (facts.alias or facts.fuzzy):
+        return "table"
+    if facts.alias:
+        return "lemma_match"
+    if facts.fuzzy:
+        return "fuzzy"
+    return "section_context"
+
+
+_LIST_GAP = re.compile(r"^(?:(?!\n\s*\n)[^.;!?]){0,60}?(?:,|\bet\b|\bdont\b|/|\bpuis\b)[^.;!?]{0,12}$")
+_PART = re.compile(r"\bdont\s*$")
+
+
+def continues_previous(plain: str, previous: Quantity, quantity: Quantity) -> bool:
+    """True when `quantity` goes on from `previous`: the next item of the same list ("43
+    dossiers en 2022, 48 en 2023", "754 bénéficiaires dont 653 ... et 101") or a part of it
+    ("39 975 / Le nombre d'appels gérés dont 5 124 en interne"), naming no noun of its own."""
+    if quantity.noun:
+        return False
+    gap = re.sub(r"\([^()]*\)", "", plain[previous.unit_end or previous.end : quantity.start])
+    if _PART.search(gap.replace("*", " ").rstrip()) and not re.search(r"[.!?;]\s|\n\s*\n", gap.lstrip()):
+        return True
+    same_noun = quantity.unit is None or quantity.unit == previous.unit
+    return same_noun and bool(_LIST_GAP.match(gap))
