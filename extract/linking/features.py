@@ -9,7 +9,6 @@ Adding a feature is one function here; `ccas-extract train` then gives it its we
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ class Evidence:
     clause_ids: frozenset[str] = frozenset()
     titled: set[str] = field(default_factory=set)
     unit_key: str = ""
+    unit_owners: int = 0  # indicators counting the number's unit
     local_services: set[str] = field(default_factory=set)
     continues: bool = False  # a list item going on from the previous number, naming no noun
 
@@ -103,17 +103,6 @@ def _alias_title_only(f: Facts) -> float:
     return float(f.title > 0 and not f.alias and not f.fuzzy)
 
 
-def _source(name: str) -> Callable[[Facts], float]:
-    def found_in(f: Facts) -> float:
-        return float(name in f.evidence.sources.get(f.entry.id, ()))
-    found_in.__doc__ = f"An alias found in the number's {name}."
-    return found_in
-
-
-for _name in ("label", "clause", "row", "header", "caption", "aside"):
-    feature(f"alias_in_{_name}")(_source(_name))
-
-
 @feature("unit_fit")
 def _unit_fit(f: Facts) -> float:
     """The number's unit is one of the indicator's units."""
@@ -124,6 +113,38 @@ def _unit_fit(f: Facts) -> float:
 def _unit_specific(f: Facts) -> float:
     """The fitting unit is counted by this indicator only ("appels", "ETP", "nuitées")."""
     return float(f.unit is True and f.specific_unit)
+
+
+@feature("unit_share")
+def _unit_share(f: Facts) -> float:
+    """One over the number of indicators counting the fitting unit: the fewer, the surer."""
+    owners = f.evidence.unit_owners
+    return 1.0 / owners if f.unit is True and owners else 0.0
+
+
+@feature("unit_and_heading")
+def _unit_and_heading(f: Facts) -> float:
+    """The unit fits and a heading or title names the indicator, with no alias near the number."""
+    return float(f.unit is True and bool(f.section or f.title) and not (f.alias or f.fuzzy))
+
+
+@feature("title_and_unit")
+def _title_and_unit(f: Facts) -> float:
+    """The unit fits and a section title (or an earlier heading) holds an alias, none nearer:
+    the amounts listed under "Les dépenses en secours"."""
+    return float(f.unit is True and f.title > 0 and not (f.alias or f.fuzzy))
+
+
+@feature("unit_only")
+def _unit_only(f: Facts) -> float:
+    """Nothing but the unit supports the pair: no alias, heading or title."""
+    return float(f.unit is True and not (f.alias or f.fuzzy or f.section or f.title))
+
+
+@feature("alias_and_unit")
+def _alias_and_unit(f: Facts) -> float:
+    """An alias near the number and a fitting unit."""
+    return float(f.unit is True and f.alias > 0)
 
 
 @feature("unit_none")
@@ -149,39 +170,16 @@ def _continues(f: Facts) -> float:
     return float(f.continues)
 
 
-@feature("in_table")
-def _in_table(f: Facts) -> float:
-    """The number sits in a table cell."""
-    return float(f.evidence.context.table is not None)
-
-
-@feature("table_many_values")
-def _table_many(f: Facts) -> float:
-    """The table row holds several numbers (years, sites, budgets)."""
-    table = f.evidence.context.table
-    return float(table is not None and table.value_columns > 1)
-
-
 @feature("named")
 def _named(f: Facts) -> float:
     """The indicator is `named` (a budget line): its alias must be next to the number."""
     return float(f.entry.named)
 
 
-for _kind in ("count", "amount", "rate", "average", "hours"):
-    feature(f"kind_{_kind}")(lambda f, kind=_kind: float(f.entry.kind == kind))
-
-
 @feature("small_value")
 def _small_value(f: Facts) -> float:
     """A value under 3: often a rank, an article number or one person, rarely a total."""
     return float(f.evidence.quantity.value < 3)
-
-
-@feature("log_value")
-def _log_value(f: Facts) -> float:
-    """The size of the value (log10), for what is too small or too large for the indicator."""
-    return math.log10(1 + abs(f.evidence.quantity.value)) / 6
 
 
 for _role in sorted(NON_VALUE_ROLES):
@@ -206,6 +204,7 @@ def evidence_for(quantity: Quantity, context: Context, hits: dict[str, float],
         clause_ids=index.services_in(lemma_key(without_asides(f"{context.before} {context.label}"))),
         titled=titled,
         unit_key=lemma_key(quantity.unit or ""),
+        unit_owners=index.unit_owners.get(lemma_key(quantity.unit or ""), 0),
         local_services={index.catalogue.by_id[entry_id].prefix for entry_id in local_ids},
     )
 
@@ -246,7 +245,7 @@ def candidates_for(ev: Evidence, index: CatalogueIndex) -> list[Candidate]:
         facts = facts_for(entry, ev, index)
         if facts is None:
             continue
-        if not (facts.alias or facts.fuzzy) and not (facts.unit and (facts.section or facts.title)):
+        if not (facts.alias or facts.fuzzy or facts.unit or facts.section or facts.title):
             continue
         found.append(candidate_of(facts))
     return found
