@@ -19,7 +19,6 @@ from ..catalogue import Indicator, lemma_key
 from ..quantities import Quantity
 from .context import Context, without_asides
 from .lookups import CatalogueIndex
-from .roles import NON_VALUE_ROLES
 
 FUZZY_STRENGTH = 0.45  # a near miss of an alias counts for less than a found alias
 
@@ -56,7 +55,9 @@ class Facts:
     title: float = 0.0  # an alias in a section title
     unit: bool | None = None  # the number's unit is one of the indicator's; None: no unit
     specific_unit: bool = False
-    section: str = ""  # "", "outer", "inner", "local" (minor heading), "clause"
+    section: str = ""  # the heading naming the service: "", "outer", "inner", "local" (minor heading)
+    clause: bool = False  # the number's own clause names the indicator's service
+    clause_other: bool = False  # the clause names another service, not the indicator's
     other_service: bool = False
     continues: bool = False
 
@@ -97,12 +98,6 @@ def _alias_fuzzy(f: Facts) -> float:
     return float(f.fuzzy > 0)
 
 
-@feature("alias_title_only")
-def _alias_title_only(f: Facts) -> float:
-    """The only alias is in a section title, none near the number."""
-    return float(f.title > 0 and not f.alias and not f.fuzzy)
-
-
 @feature("unit_fit")
 def _unit_fit(f: Facts) -> float:
     """The number's unit is one of the indicator's units."""
@@ -125,26 +120,13 @@ def _unit_share(f: Facts) -> float:
 @feature("unit_and_heading")
 def _unit_and_heading(f: Facts) -> float:
     """The unit fits and a heading or title names the indicator, with no alias near the number."""
-    return float(f.unit is True and bool(f.section or f.title) and not (f.alias or f.fuzzy))
-
-
-@feature("title_and_unit")
-def _title_and_unit(f: Facts) -> float:
-    """The unit fits and a section title (or an earlier heading) holds an alias, none nearer:
-    the amounts listed under "Les dépenses en secours"."""
-    return float(f.unit is True and f.title > 0 and not (f.alias or f.fuzzy))
+    return float(f.unit is True and bool(f.section or f.title or f.clause) and not (f.alias or f.fuzzy))
 
 
 @feature("unit_only")
 def _unit_only(f: Facts) -> float:
     """Nothing but the unit supports the pair: no alias, heading or title."""
-    return float(f.unit is True and not (f.alias or f.fuzzy or f.section or f.title))
-
-
-@feature("alias_and_unit")
-def _alias_and_unit(f: Facts) -> float:
-    """An alias near the number and a fitting unit."""
-    return float(f.unit is True and f.alias > 0)
+    return float(f.unit is True and not (f.alias or f.fuzzy or f.section or f.title or f.clause))
 
 
 @feature("unit_none")
@@ -153,9 +135,39 @@ def _unit_none(f: Facts) -> float:
     return float(f.unit is None)
 
 
-for _level in ("inner", "outer", "local", "clause"):
+for _level in ("inner", "outer", "local"):
     feature(f"service_{_level}")(lambda f, level=_level: float(f.section == level))
     FEATURES[f"service_{_level}"].__doc__ = f"The indicator's service is named by the {_level} heading."
+
+
+@feature("service_clause")
+def _service_clause(f: Facts) -> float:
+    """The number's own clause names the indicator's service ("les 3 LAEP ont accueilli 39 enfants")."""
+    return float(f.clause)
+
+
+@feature("clause_over_heading")
+def _clause_over_heading(f: Facts) -> float:
+    """The clause names the indicator's service and no heading does: "Les 3 LAEP ont accueilli
+    39 enfants" under "Petite enfance" counts the LAEP's children."""
+    return float(f.clause and not f.section)
+
+
+@feature("service_nearest")
+def _service_nearest(f: Facts) -> float:
+    """The indicator's service is the one named nearest to the number: its clause, else a minor
+    heading above it, else the innermost title, else an enclosing one."""
+    ev = f.evidence
+    for named in (ev.clause_ids, ev.local_ids, *reversed(ev.title_services)):
+        if named:
+            return float(f.entry.id in named)
+    return 0.0
+
+
+@feature("clause_other_service")
+def _clause_other_service(f: Facts) -> float:
+    """The number's own clause names a service, not the indicator's."""
+    return float(f.clause_other)
 
 
 @feature("other_service")
@@ -182,8 +194,6 @@ def _small_value(f: Facts) -> float:
     return float(f.evidence.quantity.value < 3)
 
 
-for _role in sorted(NON_VALUE_ROLES):
-    feature(f"role_{_role}")(lambda f, role=_role: float(f.evidence.role == role))
 
 
 def evidence_for(quantity: Quantity, context: Context, hits: dict[str, float],
@@ -212,6 +222,8 @@ def evidence_for(quantity: Quantity, context: Context, hits: dict[str, float],
 def facts_for(entry: Indicator, ev: Evidence, index: CatalogueIndex) -> Facts | None:
     """The facts of (number, `entry`), or None when nothing supports the pair or a veto holds."""
     quantity = ev.quantity
+    if not index.vetoes.role_allows(ev.role, entry):
+        return None
     unit = index.unit_fits(entry, quantity, ev.unit_key)
     if unit is False or entry.min_value is not None and quantity.value < entry.min_value:
         return None
@@ -227,11 +239,12 @@ def facts_for(entry: Indicator, ev: Evidence, index: CatalogueIndex) -> Facts | 
     excluded = index.excluded_patterns.get(entry.id)
     if excluded and excluded.search(ev.clause_key):
         return None
-    facts.section = "clause" if entry.id in ev.clause_ids else index.section_match(
-        entry, ev.title_services, ev.local_ids)
+    facts.section = index.section_match(entry, ev.title_services, ev.local_ids)
+    facts.clause = entry.id in ev.clause_ids
+    facts.clause_other = bool(ev.clause_ids) and not facts.clause
     facts.title = TITLE_ALIAS if entry.id in ev.titled else 0.0
     facts.other_service = bool(ev.local_services) and entry.prefix not in ev.local_services \
-        and facts.section != "clause"
+        and not facts.clause
     return facts
 
 
@@ -245,8 +258,8 @@ def candidates_for(ev: Evidence, index: CatalogueIndex) -> list[Candidate]:
         facts = facts_for(entry, ev, index)
         if facts is None:
             continue
-        if not (facts.alias or facts.fuzzy or facts.unit or facts.section or facts.title):
-            continue
+        if not (facts.alias or facts.fuzzy or facts.unit):
+            continue  # a heading alone, with no alias and no unit, names no number
         found.append(candidate_of(facts))
     return found
 
@@ -258,6 +271,8 @@ def continuing(candidates: list[Candidate], entry: Indicator, ev: Evidence,
     named indicator needs its own alias: "405.000 euros [de la communauté de communes],
     60.000 euros du département" are two sources of revenue."""
     unit = ev.quantity.unit
+    if not index.vetoes.role_allows(ev.role, entry):
+        return candidates
     if entry.named or not ev.continues or unit and lemma_key(unit) not in index.unit_keys[entry.id]:
         return candidates
     facts = facts_for(entry, ev, index) or Facts(entry, ev)

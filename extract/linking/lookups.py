@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from ..catalogue import Catalogue, Indicator, fold, lemma_key, singular
 from ..quantities import Quantity
 from .context import ASIDE
+from .vetoes import load_vetoes
 
-UNIT_BY_KIND = {"amount": {"EUR"}, "average": {"EUR"}, "rate": {"%"}}
 LONGER_ALIAS_BONUS = 0.02  # per extra token of the matched alias: the longer alias wins a tie
 ASIDE_WEIGHT = 0.5  # an alias inside parentheses is a detail of the clause, not what it counts
 
@@ -22,6 +22,7 @@ class CatalogueIndex:
     catalogue: Catalogue
 
     def __post_init__(self) -> None:
+        self.vetoes = load_vetoes()
         # Folded forms computed once per catalogue, not once per number and indicator.
         self.alias_keys = {
             entry.id: [lemma_key(alias) for alias in entry.aliases]
@@ -66,15 +67,16 @@ class CatalogueIndex:
     def unit_fits(self, entry: Indicator, quantity: Quantity, unit_key: str) -> bool | None:
         """True when the number's unit (`unit_key`: its lemma key) is one of the indicator's;
         None when it has no unit."""
+        kind_units = self.vetoes.kind_units
         if quantity.unit is None:
-            if entry.kind in UNIT_BY_KIND:
+            if entry.kind in kind_units:
                 return False
             if quantity.noun and singular(quantity.noun) not in self.alias_heads[entry.id]:
                 return False  # it counts something else: "6 coordonnateurs", "116 Titulaires"
             return None
-        if entry.kind in UNIT_BY_KIND:
-            return quantity.unit in UNIT_BY_KIND[entry.kind]
-        if quantity.unit in ("EUR", "%"):
+        if entry.kind in kind_units:
+            return quantity.unit in kind_units[entry.kind]
+        if quantity.unit in self.vetoes.vetoed_units:
             return False
         return unit_key in self.unit_keys[entry.id]
 

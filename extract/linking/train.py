@@ -23,8 +23,9 @@ from ..sections import find_sections
 from .features import FEATURES, continuing
 from .weights import Weights
 
-C = 0.3  # inverse strength of the L2 penalty: five documents are few, keep weights modest
+C = 1.0  # inverse strength of the L2 penalty (chosen by leave-one-document-out F1)
 BALANCE = True
+MODEL = "choice"  # or "pointwise": scikit-learn's LogisticRegression on each candidate
 THRESHOLDS = [round(0.05 * step, 2) for step in range(2, 19)]
 
 
@@ -70,6 +71,15 @@ def examples(documents: list[GoldDocument]) -> tuple[list[dict[str, float]], lis
     """Feature rows and labels of every candidate, the list items judged on the true links."""
     rows: list[dict[str, float]] = []
     labels: list[int] = []
+    for candidates, link in choices(documents):
+        for candidate in candidates:
+            rows.append(candidate.features)
+            labels.append(int(candidate.indicator == link))
+    return rows, labels
+
+
+def choices(documents: list[GoldDocument]):
+    """(candidates, true indicator or None) of every number, list items judged on the true links."""
     for doc in documents:
         index = doc.collected.index
         for number, link in zip(doc.collected.numbers, doc.links, strict=True):
@@ -78,10 +88,7 @@ def examples(documents: list[GoldDocument]) -> tuple[list[dict[str, float]], lis
             if number.continues and previous:
                 candidates = continuing(candidates, index.catalogue.by_id[previous], number.evidence,
                                         index)
-            for candidate in candidates:
-                rows.append(candidate.features)
-                labels.append(int(candidate.indicator == link))
-    return rows, labels
+            yield candidates, link
 
 
 def fit(documents: list[GoldDocument], c: float = C, names: list[str] | None = None) -> Weights:
@@ -89,6 +96,8 @@ def fit(documents: list[GoldDocument], c: float = C, names: list[str] | None = N
     from sklearn.linear_model import LogisticRegression
 
     names = sorted(names or FEATURES)
+    if MODEL == "choice":
+        return _fit_choice(documents, c, names)
     rows: list[dict[str, float]] = []
     labels: list[int] = []
     balance: list[float] = []  # each document weighs the same, however many numbers it has
@@ -105,10 +114,32 @@ def fit(documents: list[GoldDocument], c: float = C, names: list[str] | None = N
                       bias=float(model.intercept_[0]),
                       source=f"logistic regression on {len(documents)} gold files "
                              f"({len(rows)} candidates, {sum(labels)} positive), C={c}")
-    best = max(THRESHOLDS, key=lambda t: (micro_f1(documents, weights.model_copy(
-        update={"threshold": t})), -abs(t - 0.5)))
-    weights.threshold = best
+    weights.threshold = _best_threshold(documents, weights)
     return weights
+
+
+def _fit_choice(documents: list[GoldDocument], c: float, names: list[str]) -> Weights:
+    from .choice import fit_choice
+
+    groups = []
+    for doc in documents:
+        numbers = list(choices([doc]))
+        share = 1000.0 / max(1, len(numbers))  # each document weighs the same
+        for candidates, link in numbers:
+            rows = [[cand.features.get(name, 0.0) for name in names] for cand in candidates]
+            truth = next((i for i, cand in enumerate(candidates) if cand.indicator == link), -1)
+            groups.append((rows, truth, share))
+    coefficients, bias = fit_choice(groups, c)
+    weights = Weights(features=dict(zip(names, coefficients, strict=True)), bias=bias,
+                      source=f"conditional logistic regression on {len(documents)} gold files "
+                             f"({len(groups)} numbers), C={c}")
+    weights.threshold = _best_threshold(documents, weights)
+    return weights
+
+
+def _best_threshold(documents: list[GoldDocument], weights: Weights) -> float:
+    return max(THRESHOLDS, key=lambda t: (micro_f1(documents, weights.model_copy(
+        update={"threshold": t})), -abs(t - 0.5)))
 
 
 def micro_f1(documents: list[GoldDocument], weights: Weights) -> float:
