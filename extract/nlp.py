@@ -2,8 +2,10 @@
 
 The pipeline is fr_core_news_sm's tokenizer with two rule components of ours:
 
-- ``ccas_lemmas`` sets ``token.norm_`` to a folded singular form (`Heures réalisées` →
-  `heure realisee`), a cheap lemma that needs no tagger;
+- ``ccas_lemmas`` sets ``token.norm_`` to a folded, singular, masculine form read through
+  inclusive writing and verb-noun families (`Heures réalisées` → `heure realise`, `relogées` and
+  `relogement` → `reloge`, `assistant.es` → `assistant`: `linking.vocabulary`), a cheap lemma that
+  needs no tagger;
 - ``ccas_catalogue_matcher`` matches every catalogue alias on those norms with a `PhraseMatcher`
   whose patterns are generated from `schemas/indicators.yaml`, and stores the matches in
   ``doc.spans["aliases"]`` with the indicator id as label.
@@ -21,7 +23,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .catalogue import Catalogue, default_catalogue, lemma_key
+from .catalogue import Catalogue, default_catalogue
+from .linking.vocabulary import norm_key
 
 SPAN_KEY = "aliases"
 MODEL = "fr_core_news_sm"
@@ -29,9 +32,9 @@ MODEL = "fr_core_news_sm"
 
 @Language.component("ccas_lemmas")
 def ccas_lemmas(doc: Doc) -> Doc:
-    """Set each token's norm to its folded singular form."""
+    """Set each token's norm to its folded, singular, masculine form (`linking.vocabulary`)."""
     for token in doc:
-        token.norm_ = lemma_key(token.text) or token.text
+        token.norm_ = norm_key(token.text) or token.text
     return doc
 
 

@@ -19,6 +19,7 @@ from ..catalogue import Indicator, lemma_key
 from ..quantities import Quantity
 from .context import Context, without_asides
 from .lookups import CatalogueIndex
+from .vocabulary import norm_key
 
 FUZZY_STRENGTH = 0.45  # a near miss of an alias counts for less than a found alias
 
@@ -207,7 +208,7 @@ def evidence_for(quantity: Quantity, context: Context, hits: dict[str, float],
         titled = index.label_alias_ids(earlier.title)
     return Evidence(
         quantity=quantity, context=context, hits=hits, sources=sources, role=role,
-        label_key=lemma_key(f"{context.label} {context.before}"),
+        label_key=norm_key(f"{context.label} {context.before}"),
         clause_key=lemma_key(without_asides(f"{context.before} {context.label}")),
         title_services=[index.services_in(lemma_key(section.title)) for section in context.sections],
         local_ids=local_ids,
@@ -231,7 +232,7 @@ def facts_for(entry: Indicator, ev: Evidence, index: CatalogueIndex) -> Facts | 
     facts.alias = ev.hits.get(entry.id, 0.0)
     if not facts.alias:
         # the alias must be the needle: "principal" alone is no near miss of "budget principal"
-        best = max((fuzz.partial_ratio(key, ev.label_key) for key in index.alias_keys[entry.id]
+        best = max((fuzz.partial_ratio(key, ev.label_key) for key in index.alias_norms[entry.id]
                     if 5 < len(key) <= len(ev.label_key)), default=0)
         facts.fuzzy = FUZZY_STRENGTH if best >= 90 else 0.0
     if entry.named and not facts.alias:

@@ -10,6 +10,7 @@ from ..catalogue import Catalogue, Indicator, fold, lemma_key, singular
 from ..quantities import Quantity
 from .context import ASIDE
 from .vetoes import load_vetoes
+from .vocabulary import norm_key
 
 LONGER_ALIAS_BONUS = 0.02  # per extra token of the matched alias: the longer alias wins a tie
 ASIDE_WEIGHT = 0.5  # an alias inside parentheses is a detail of the clause, not what it counts
@@ -59,9 +60,13 @@ class CatalogueIndex:
             entry.id: word_pattern(entry.excluded_by)
             for entry in self.catalogue.indicators if entry.excluded_by
         }
+        # aliases in the vocabulary's norm (relogés = relogées = relogement), for labels and near misses
+        self.alias_norms = {
+            entry.id: [norm_key(alias) for alias in entry.aliases] for entry in self.catalogue.indicators
+        }
         self.alias_patterns = {
             entry_id: [re.compile(rf"(?<!\w){re.escape(key)}(?!\w)") for key in keys]
-            for entry_id, keys in self.alias_keys.items()
+            for entry_id, keys in self.alias_norms.items()
         }
 
     def unit_fits(self, entry: Indicator, quantity: Quantity, unit_key: str) -> bool | None:
@@ -113,7 +118,7 @@ class CatalogueIndex:
         financières" or "Autres charges"). Cached: every cell of a row and every number of a
         section asks again."""
         if (label, whole) not in self._label_cache:
-            key = lemma_key(label)
+            key = norm_key(label)
             words = label.replace("-", " ").split()  # one word per word of `key`
             self._label_cache[label, whole] = {
                 entry_id for entry_id, patterns in self.alias_patterns.items()
