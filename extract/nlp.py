@@ -51,24 +51,50 @@ def make_catalogue_matcher(nlp: Language, name: str, catalogue_path: str | None)
     return CatalogueMatcher(nlp, catalogue)
 
 
+MAX_INSERTED = 3  # words a report may put between an alias's head noun and its predicate
+
+
 class CatalogueMatcher:
-    """Match catalogue aliases (and the labels of the indicators) on token norms."""
+    """Match catalogue aliases (and the labels of the indicators) on token norms: as written,
+    and, for an alias of a head noun and a predicate ("entretiens réalisés"), with up to
+    `MAX_INSERTED` words between them ("entretiens physiques réalisés", "personnes ont été
+    relogées", "dossiers de domiciliation traités")."""
 
     def __init__(self, nlp: Language, catalogue: Catalogue):
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.patterns = list(alias_patterns(catalogue))
+        self.by_head: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # head norm -> (id, rest)
         tokenizer = nlp.tokenizer
         for pattern in self.patterns:
             doc = ccas_lemmas(tokenizer(pattern["pattern"]))
             self.matcher.add(pattern["id"], [doc])
+            norms = tuple(token.norm_ for token in doc)
+            if len(norms) >= 2:
+                self.by_head.setdefault(norms[0], []).append((pattern["id"], norms[1:]))
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = self.matcher(doc)
-        doc.spans[SPAN_KEY] = [
-            Span(doc, start, end, label=doc.vocab.strings[match_id])
-            for match_id, start, end in matches
-        ]
+        spans = [Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)]
+        exact = {(span.label_, span.start) for span in spans}
+        for start, end, label in self.gapped(doc):
+            if (label, start) not in exact:
+                spans.append(Span(doc, start, end, label=label))
+        doc.spans[SPAN_KEY] = sorted(spans, key=lambda span: (span.start, span.end))
         return doc
+
+    def gapped(self, doc: Doc):
+        """(start, end, id) of the aliases whose head is followed, after 1 to `MAX_INSERTED` words
+        (no punctuation, no number), by the rest of the alias."""
+        norms = [token.norm_ for token in doc]
+        for start, norm in enumerate(norms):
+            for indicator, rest in self.by_head.get(norm, ()):
+                for gap in range(1, MAX_INSERTED + 1):
+                    first = start + 1 + gap
+                    inserted = doc[start + 1 : first]
+                    if any(token.is_punct or token.like_num or token.is_space for token in inserted):
+                        break
+                    if tuple(norms[first : first + len(rest)]) == rest:
+                        yield start, first + len(rest), indicator
+                        break
 
 
 def alias_patterns(catalogue: Catalogue):
