@@ -6,11 +6,11 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from ..catalogue import Catalogue, Indicator, fold, lemma_key, singular
+from ..catalogue import Catalogue, Indicator, fold, lemma_key
 from ..quantities import Quantity
 from .context import ASIDE
 from .vetoes import load_vetoes
-from .vocabulary import norm_key
+from .vocabulary import norm_key, word_norm
 
 LONGER_ALIAS_BONUS = 0.02  # per extra token of the matched alias: the longer alias wins a tie
 ASIDE_WEIGHT = 0.5  # an alias inside parentheses is a detail of the clause, not what it counts
@@ -48,8 +48,12 @@ class CatalogueIndex:
         for keys in self.unit_keys.values():
             for key in keys:
                 self.unit_owners[key] = self.unit_owners.get(key, 0) + 1
+        # aliases in the vocabulary's norm (relogés = relogées = relogement), for labels and near misses
+        self.alias_norms = {
+            entry.id: [norm_key(alias) for alias in entry.aliases] for entry in self.catalogue.indicators
+        }
         self.alias_heads = {
-            entry_id: {key.split()[0] for key in keys if key} for entry_id, keys in self.alias_keys.items()
+            entry_id: {key.split()[0] for key in keys if key} for entry_id, keys in self.alias_norms.items()
         }
         # one word-bounded rule for titles, minor headings and clauses naming a service
         self.service_patterns = {
@@ -59,10 +63,6 @@ class CatalogueIndex:
         self.excluded_patterns = {
             entry.id: word_pattern(entry.excluded_by)
             for entry in self.catalogue.indicators if entry.excluded_by
-        }
-        # aliases in the vocabulary's norm (relogés = relogées = relogement), for labels and near misses
-        self.alias_norms = {
-            entry.id: [norm_key(alias) for alias in entry.aliases] for entry in self.catalogue.indicators
         }
         self.alias_patterns = {
             entry_id: [re.compile(rf"(?<!\w){re.escape(key)}(?!\w)") for key in keys]
@@ -76,7 +76,7 @@ class CatalogueIndex:
         if quantity.unit is None:
             if entry.kind in kind_units:
                 return False
-            if quantity.noun and singular(quantity.noun) not in self.alias_heads[entry.id]:
+            if quantity.noun and word_norm(quantity.noun) not in self.alias_heads[entry.id]:
                 return False  # it counts something else: "6 coordonnateurs", "116 Titulaires"
             return None
         if entry.kind in kind_units:

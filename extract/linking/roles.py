@@ -64,9 +64,14 @@ def role_of(before: str, after: str, unit: str | None = None, label: str = "") -
 
 def value_role(plain: str, quantity, context) -> str:
     """The role of `quantity` in its clause (`context`: see `linking.context`)."""
-    start = max(context.before_range[0], quantity.start - WINDOW)
-    before = plain[start : quantity.start]
-    after = plain[quantity.end : max(context.label_range[1], quantity.unit_end or quantity.end)]
+    line_start = plain.rfind("\n", 0, quantity.start) + 1
+    line_end = plain.find("\n", quantity.end)
+    line_end = len(plain) if line_end < 0 else line_end
+    before = plain[max(line_start, quantity.start - WINDOW) : quantity.start]
+    after = plain[quantity.end : min(line_end, quantity.end + WINDOW)]
+    if context.table:  # a cell's neighbours are other cells
+        before = plain[context.before_range[0] : quantity.start]
+        after = plain[quantity.end : context.label_range[1]]
     table = context.table
     label = f"{table.row} {table.header}" if table else ""
     return role_of(before, after, quantity.unit, label)
