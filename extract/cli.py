@@ -67,12 +67,15 @@ def ingest(paths, db_path, workers, pdf_reader, timeout, memory_mb, quiet):
 @click.argument("path", type=click.Path())
 @click.option("--pdf-reader", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium")
 @click.option("--catalogued-only", is_flag=True, help="leave out uncatalogued quantities")
-def extract(path, pdf_reader, catalogued_only):
+@click.option("--explain", is_flag=True, help="print, for each number, its role, candidates, "
+              "their features and scores, and why the winner won (text, not JSON)")
+def extract(path, pdf_reader, catalogued_only, explain):
     """Print one report's extraction as a gold-format JSON object.
 
     Example:
 
         ccas-extract extract corpus/000_29a8765a0cd6bbb0.txt > out.json
+        ccas-extract extract corpus/000_29a8765a0cd6bbb0.txt --explain
     """
     from .pipeline import run
 
@@ -80,6 +83,14 @@ def extract(path, pdf_reader, catalogued_only):
         extraction = run(path, pdf_reader=pdf_reader)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
+    if explain:
+        for value in extraction.indicators:
+            if catalogued_only and not value.indicator:
+                continue
+            click.echo(f"p.{value.page} {value.evidence!r} → {value.indicator or '-'} "
+                       f"(role {value.role}, year {value.year}) | {value.line_text[:90]}")
+            click.echo(f"    {value.explain}")
+        return
     data = extraction.to_gold_format()
     if catalogued_only:
         data["indicators"] = [i for i in data["indicators"] if i["indicator"]]

@@ -23,6 +23,7 @@ from .catalogue import Catalogue, Indicator, default_catalogue, lemma_key
 from .document import Document
 from .linking.context import Context, build_context, local_heading
 from .linking.dedup import Deduplicator
+from .linking.explain import explain_choice
 from .linking.features import (
     Candidate,
     Evidence,
@@ -156,11 +157,9 @@ def best_candidate(candidates: list[Candidate], weights: Weights) -> tuple[Candi
 
 
 def decide(collected: Collected, weights: Weights | None = None, *,
-           previous_links: list[str | None] | None = None) -> list[IndicatorValue]:
+           explain: bool = True) -> list[IndicatorValue]:
     """Link every number to its best candidate when the fitted probability reaches the threshold.
-
-    `previous_links` (training) gives the indicator each number truly has, so that a list item
-    is judged on the true link of the item before it rather than on the model's own.
+    With `explain`, each value says why it was linked or not (`linking.explain`).
     """
     weights = weights or load_weights()
     index = collected.index
@@ -172,12 +171,14 @@ def decide(collected: Collected, weights: Weights | None = None, *,
         candidates = number.candidates
         previous = None
         if number.previous is not None:
-            previous = (previous_links or links)[number.previous]
+            previous = links[number.previous]
         if number.continues and previous:
             candidates = continuing(candidates, catalogue.by_id[previous], number.evidence, index)
         best = best_candidate(candidates, weights)
         linked = best if best and best[1] >= weights.min_score else None
         value = _value(collected, number, linked, weights)
+        if explain:
+            value.explain = explain_choice(candidates, weights, number.evidence.role)
         kept = dedup.keep(value)
         links.append(value.indicator if kept else None)
         if kept:

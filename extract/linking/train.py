@@ -147,7 +147,7 @@ def micro_f1(documents: list[GoldDocument], weights: Weights) -> float:
 
 
 def score(doc: GoldDocument, weights: Weights):
-    return score_document(doc.gold, decide(doc.collected, weights), doc.sections,
+    return score_document(doc.gold, decide(doc.collected, weights, explain=False), doc.sections,
                           doc.metadata.model_dump())
 
 
