@@ -28,11 +28,11 @@ from .linking.features import (
     Candidate,
     Evidence,
     candidates_for,
-    continues_previous,
     continuing,
     evidence_for,
 )
 from .linking.hits import context_hits
+from .linking.lists import continues_previous
 from .linking.lookups import AliasSpans, CatalogueIndex
 from .linking.roles import value_role
 from .linking.text import line_bounds

@@ -9,7 +9,6 @@ Adding a feature is one function here; `ccas-extract train` then gives it its we
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -298,20 +297,3 @@ def method_of(facts: Facts) -> str:
     if facts.fuzzy:
         return "fuzzy"
     return "section_context"
-
-
-_LIST_GAP = re.compile(r"^(?:(?!\n\s*\n)[^.;!?]){0,60}?(?:,|\bet\b|\bdont\b|/|\bpuis\b)[^.;!?]{0,12}$")
-_PART = re.compile(r"\bdont\s*$")
-
-
-def continues_previous(plain: str, previous: Quantity, quantity: Quantity) -> bool:
-    """True when `quantity` goes on from `previous`: the next item of the same list ("43
-    dossiers en 2022, 48 en 2023", "754 bénéficiaires dont 653 ... et 101") or a part of it
-    ("39 975 / Le nombre d'appels gérés dont 5 124 en interne"), naming no noun of its own."""
-    if quantity.noun:
-        return False
-    gap = re.sub(r"\([^()]*\)", "", plain[previous.unit_end or previous.end : quantity.start])
-    if _PART.search(gap.replace("*", " ").rstrip()) and not re.search(r"[.!?;]\s|\n\s*\n", gap.lstrip()):
-        return True
-    same_noun = quantity.unit is None or quantity.unit == previous.unit
-    return same_noun and bool(_LIST_GAP.match(gap))
