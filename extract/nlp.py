@@ -19,6 +19,7 @@ from __future__ import annotations
 from functools import cache
 
 import spacy
+from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, NORM
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -63,14 +64,15 @@ class CatalogueMatcher:
     def __init__(self, nlp: Language, catalogue: Catalogue):
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.patterns = list(alias_patterns(catalogue))
-        self.by_head: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # head norm -> (id, rest)
+        self.by_head: dict[int, list[tuple[int, list[int]]]] = {}  # head norm -> (id, rest), hashed
         tokenizer = nlp.tokenizer
         for pattern in self.patterns:
             doc = ccas_lemmas(tokenizer(pattern["pattern"]))
             self.matcher.add(pattern["id"], [doc])
-            norms = tuple(token.norm_ for token in doc)
+            norms = [token.norm for token in doc]  # hashes, as `Doc.to_array` gives them
             if len(norms) >= 2:
-                self.by_head.setdefault(norms[0], []).append((pattern["id"], norms[1:]))
+                self.by_head.setdefault(norms[0], []).append((nlp.vocab.strings.add(pattern["id"]),
+                                                              norms[1:]))
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)]
@@ -78,22 +80,29 @@ class CatalogueMatcher:
         for start, end, label in self.gapped(doc):
             if (label, start) not in exact:
                 spans.append(Span(doc, start, end, label=label))
+                exact.add((label, start))
         doc.spans[SPAN_KEY] = sorted(spans, key=lambda span: (span.start, span.end))
         return doc
 
     def gapped(self, doc: Doc):
         """(start, end, id) of the aliases whose head is followed, after 1 to `MAX_INSERTED` words
-        (no punctuation, no number), by the rest of the alias."""
-        norms = [token.norm_ for token in doc]
+        (no punctuation, no number), by the rest of the alias. Read from token arrays: no Token
+        object is made for the tens of thousands of tokens of a report."""
+        strings = doc.vocab.strings
+        rows = doc.to_array([NORM, IS_PUNCT, LIKE_NUM, IS_SPACE]).tolist()
+        norms = [row[0] for row in rows]
+        blocked = [row[1] or row[2] or row[3] for row in rows]
         for start, norm in enumerate(norms):
-            for indicator, rest in self.by_head.get(norm, ()):
+            heads = self.by_head.get(norm)
+            if not heads:
+                continue
+            for indicator, rest in heads:
                 for gap in range(1, MAX_INSERTED + 1):
                     first = start + 1 + gap
-                    inserted = doc[start + 1 : first]
-                    if any(token.is_punct or token.like_num or token.is_space for token in inserted):
+                    if first > len(norms) or blocked[first - 1]:
                         break
-                    if tuple(norms[first : first + len(rest)]) == rest:
-                        yield start, first + len(rest), indicator
+                    if norms[first : first + len(rest)] == rest:
+                        yield start, first + len(rest), strings[indicator]
                         break
 
 

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from ..catalogue import Indicator, lemma_key
 from ..quantities import Quantity
 from .context import Context, without_asides
-from .lookups import CatalogueIndex
+from .lookups import NEAR_MISS_MIN, NEAR_MISS_SCORE, CatalogueIndex
 from .vocabulary import norm_key
 
 FUZZY_STRENGTH = 0.45  # a near miss of an alias counts for less than a found alias
@@ -200,6 +200,7 @@ def evidence_for(quantity: Quantity, context: Context, hits: dict[str, float],
                  sources: dict[str, set[str]], index: CatalogueIndex, role: str = "value") -> Evidence:
     """What the context says about every indicator, computed once per number."""
     local_ids = index.services_in(lemma_key(context.local_heading))
+    clause_key = lemma_key(without_asides(f"{context.before} {context.label}"))
     titled = set().union(*(index.label_alias_ids(s.title) for s in context.sections))
     for earlier in context.preceding:
         if titled:
@@ -208,10 +209,10 @@ def evidence_for(quantity: Quantity, context: Context, hits: dict[str, float],
     return Evidence(
         quantity=quantity, context=context, hits=hits, sources=sources, role=role,
         label_key=norm_key(f"{context.label} {context.before}"),
-        clause_key=lemma_key(without_asides(f"{context.before} {context.label}")),
+        clause_key=clause_key,
         title_services=[index.services_in(lemma_key(section.title)) for section in context.sections],
         local_ids=local_ids,
-        clause_ids=index.services_in(lemma_key(without_asides(f"{context.before} {context.label}"))),
+        clause_ids=index.services_in(clause_key),
         titled=titled,
         unit_key=lemma_key(quantity.unit or ""),
         unit_owners=index.unit_owners.get(lemma_key(quantity.unit or ""), 0),
@@ -219,8 +220,10 @@ def evidence_for(quantity: Quantity, context: Context, hits: dict[str, float],
     )
 
 
-def facts_for(entry: Indicator, ev: Evidence, index: CatalogueIndex) -> Facts | None:
-    """The facts of (number, `entry`), or None when nothing supports the pair or a veto holds."""
+def facts_for(entry: Indicator, ev: Evidence, index: CatalogueIndex,
+              near_misses: set[str] | None = None) -> Facts | None:
+    """The facts of (number, `entry`), or None when nothing supports the pair or a veto holds.
+    `near_misses`: the ids with a near miss of an alias, when already looked up."""
     quantity = ev.quantity
     if not index.vetoes.role_allows(ev.role, entry):
         return None
@@ -230,10 +233,12 @@ def facts_for(entry: Indicator, ev: Evidence, index: CatalogueIndex) -> Facts | 
     facts = Facts(entry, ev, unit=unit, specific_unit=bool(unit) and index.specific_unit(ev.unit_key))
     facts.alias = ev.hits.get(entry.id, 0.0)
     if not facts.alias:
-        # the alias must be the needle: "principal" alone is no near miss of "budget principal"
-        best = max((fuzz.partial_ratio(key, ev.label_key) for key in index.alias_norms[entry.id]
-                    if 5 < len(key) <= len(ev.label_key)), default=0)
-        facts.fuzzy = FUZZY_STRENGTH if best >= 90 else 0.0
+        if near_misses is None:  # scoring every indicator: each one's aliases looked for
+            best = max((fuzz.partial_ratio(key, ev.label_key) for key in index.alias_norms[entry.id]
+                        if NEAR_MISS_MIN < len(key) <= len(ev.label_key)), default=0)
+            facts.fuzzy = FUZZY_STRENGTH if best >= NEAR_MISS_SCORE else 0.0
+        else:
+            facts.fuzzy = FUZZY_STRENGTH if entry.id in near_misses else 0.0
     if entry.named and not facts.alias:
         return None
     excluded = index.excluded_patterns.get(entry.id)
@@ -251,11 +256,19 @@ def facts_for(entry: Indicator, ev: Evidence, index: CatalogueIndex) -> Facts | 
 TITLE_ALIAS = 0.6  # an alias in a section title is weaker evidence than one next to the number
 
 
-def candidates_for(ev: Evidence, index: CatalogueIndex) -> list[Candidate]:
-    """Every supported (number, indicator) pair of one number, in catalogue order."""
+def candidates_for(ev: Evidence, index: CatalogueIndex, exhaustive: bool = False) -> list[Candidate]:
+    """Every supported (number, indicator) pair of one number, in catalogue order. The catalogue
+    index gives the indicators an alias, a near miss or the unit can name; `exhaustive` scores
+    every indicator instead (the same candidates, slower: a test checks it)."""
     found = []
-    for entry in index.catalogue.indicators:
-        facts = facts_for(entry, ev, index)
+    entries = index.catalogue.indicators
+    near_misses = None
+    if not exhaustive:
+        near_misses = index.near_miss_ids(ev.label_key)
+        named = set(ev.hits) | near_misses | index.unit_ids(ev.quantity, ev.unit_key)
+        entries = [entry for entry in entries if entry.id in named]
+    for entry in entries:
+        facts = facts_for(entry, ev, index, near_misses)
         if facts is None:
             continue
         if not (facts.alias or facts.fuzzy or facts.unit):

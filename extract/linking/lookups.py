@@ -6,6 +6,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
+
 from ..catalogue import Catalogue, Indicator, fold, lemma_key
 from ..quantities import Quantity
 from .context import ASIDE
@@ -13,6 +15,8 @@ from .vetoes import load_vetoes
 from .vocabulary import norm_key, word_norm
 
 LONGER_ALIAS_BONUS = 0.02  # per extra token of the matched alias: the longer alias wins a tie
+NEAR_MISS_MIN = 5  # aliases of up to 5 letters are never looked for as near misses
+NEAR_MISS_SCORE = 90
 ASIDE_WEIGHT = 0.5  # an alias inside parentheses is a detail of the clause, not what it counts
 
 
@@ -64,6 +68,17 @@ class CatalogueIndex:
             entry.id: word_pattern(entry.excluded_by)
             for entry in self.catalogue.indicators if entry.excluded_by
         }
+        # the index: which indicators a unit or a near miss can name, so that a number is scored
+        # against those only (tests/test_linking_index.py: the same candidates as scoring all)
+        self.by_unit: dict[str, set[str]] = {}
+        for entry in self.catalogue.indicators:
+            units = self.vetoes.kind_units.get(entry.kind) or self.unit_keys[entry.id]
+            for unit in units:
+                self.by_unit.setdefault(unit, set()).add(entry.id)
+        self.fuzzy_keys = [(key, entry_id) for entry_id, keys in self.alias_norms.items()
+                           for key in keys if len(key) > NEAR_MISS_MIN]
+        self.fuzzy_choices = [key for key, _ in self.fuzzy_keys]
+        self._near_miss_cache: dict[str, set[str]] = {}
         self.alias_patterns = {
             entry_id: [re.compile(rf"(?<!\w){re.escape(key)}(?!\w)") for key in keys]
             for entry_id, keys in self.alias_norms.items()
@@ -84,6 +99,24 @@ class CatalogueIndex:
         if quantity.unit in self.vetoes.vetoed_units:
             return False
         return unit_key in self.unit_keys[entry.id]
+
+    def unit_ids(self, quantity: Quantity, unit_key: str) -> set[str]:
+        """Ids whose units (or whose kind's units) hold the number's unit."""
+        if quantity.unit is None:
+            return set()
+        return self.by_unit.get(quantity.unit, set()) | self.by_unit.get(unit_key, set())
+
+    def near_miss_ids(self, label_key: str) -> set[str]:
+        """Ids with an alias found by rapidfuzz in `label_key` (partial ratio ≥ 90), the alias
+        being the needle: "principal" alone is no near miss of "budget principal"."""
+        if len(label_key) <= NEAR_MISS_MIN:
+            return set()
+        if label_key not in self._near_miss_cache:
+            found = process.extract(label_key, self.fuzzy_choices, scorer=fuzz.partial_ratio,
+                                    score_cutoff=NEAR_MISS_SCORE, limit=None)
+            self._near_miss_cache[label_key] = {
+                self.fuzzy_keys[i][1] for _, _, i in found if len(self.fuzzy_choices[i]) <= len(label_key)}
+        return self._near_miss_cache[label_key]
 
     def specific_unit(self, unit_key: str) -> bool:
         """True for a unit only one indicator counts ("appels", "ETP", "nuitées")."""

@@ -36,9 +36,9 @@ class RoleCues:
 @cache
 def role_cues(path: str | None = None) -> tuple[RoleCues, ...]:
     data = yaml.safe_load(Path(path or ROLES_PATH).read_text(encoding="utf-8"))
-    return tuple(
-        RoleCues(name, *(tuple(re.compile(p) for p in cues.get(side, []))
-                         for side in ("before", "after", "label")),
+    return tuple(  # one alternation per side: one search instead of one per pattern
+        RoleCues(name, *(tuple(re.compile("|".join(f"(?:{p})" for p in cues[side])) for _ in (1,)
+                               if cues.get(side)) for side in ("before", "after", "label")),
                  tuple(cues.get("units", [])),
                  tuple((re.compile(b), re.compile(a)) for b, a in cues.get("around", [])))
         for name, cues in data["roles"].items()
