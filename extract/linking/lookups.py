@@ -60,10 +60,13 @@ class CatalogueIndex:
             entry_id: {key.split()[0] for key in keys if key} for entry_id, keys in self.alias_norms.items()
         }
         # one word-bounded rule for titles, minor headings and clauses naming a service
-        self.service_patterns = {
-            entry.id: word_pattern(entry.section_words)
-            for entry in self.catalogue.indicators if entry.section_words
-        }
+        # (the service words are a prefix's: one pattern per service, then its indicators)
+        self.service_patterns: dict[str, tuple[re.Pattern[str], list[str]]] = {}
+        for entry in self.catalogue.indicators:
+            if entry.section_words:
+                pattern, ids = self.service_patterns.setdefault(
+                    entry.prefix, (word_pattern(entry.section_words), []))
+                ids.append(entry.id)
         self.excluded_patterns = {
             entry.id: word_pattern(entry.excluded_by)
             for entry in self.catalogue.indicators if entry.excluded_by
@@ -128,7 +131,8 @@ class CatalogueIndex:
         asks for it again."""
         if key not in self._service_cache:
             self._service_cache[key] = frozenset(
-                entry_id for entry_id, pattern in self.service_patterns.items() if key and pattern.search(key)
+                entry_id for pattern, ids in self.service_patterns.values() if key and pattern.search(key)
+                for entry_id in ids
             )
         return self._service_cache[key]
 
