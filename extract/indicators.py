@@ -38,7 +38,7 @@ from .linking.roles import value_role
 from .linking.text import line_bounds
 from .linking.weights import Weights, load_weights
 from .linking.years import TARGET_SECTION, find_year
-from .nlp import SPAN_KEY, alias_pipeline
+from .nlp import SPAN_KEY, match_aliases
 from .quantities import Quantity, find_quantities
 from .sections import Section, minor_headings
 
@@ -97,9 +97,10 @@ def collect_numbers(document: Document, sections: list[Section], *, report_year:
     `narrative` (an article, not a report): a value without a year of its own takes the year
     the paragraph last named ("constituée en 2001 ... A l'époque, ... 17 agents").
     """
-    index = _index(catalogue or default_catalogue())
+    catalogue = catalogue or default_catalogue()
+    index = _index(catalogue)
     plain = document.plain
-    doc = alias_pipeline()(plain)
+    doc = match_aliases(plain, catalogue)
     spans = AliasSpans(list(doc.spans[SPAN_KEY]), plain)
     quantities = [q for q in find_quantities(plain) if q.role == "value"]
     heading_starts = sorted(section.start for section in sections)

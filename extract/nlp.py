@@ -126,6 +126,20 @@ def alias_pipeline() -> Language:
     return nlp
 
 
+_MATCHERS: dict[int, CatalogueMatcher] = {}
+
+
+def match_aliases(plain: str, catalogue: Catalogue | None = None) -> Doc:
+    """`plain` through the alias pipeline, the aliases those of `catalogue` (a custom catalogue
+    gets its own matcher, built once, instead of the default catalogue's)."""
+    nlp = alias_pipeline()
+    if catalogue is None or catalogue is default_catalogue():
+        return nlp(plain)
+    if id(catalogue) not in _MATCHERS:
+        _MATCHERS[id(catalogue)] = CatalogueMatcher(nlp, catalogue)
+    return _MATCHERS[id(catalogue)](nlp(plain, disable=["ccas_catalogue_matcher"]))
+
+
 @cache
 def statistical_pipeline() -> Language:
     """The full fr_core_news_sm pipeline, for the short spans that need a tagger or NER."""

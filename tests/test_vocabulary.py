@@ -55,3 +55,28 @@ def test_different_words_keep_different_norms(word, other):
 ])
 def test_a_variant_links_like_the_alias(sentence, expected):
     assert expected in linked(sentence)
+
+
+def test_a_custom_catalogue_is_used_by_the_alias_matcher(tmp_path):
+    """An alias that only a custom catalogue has links through it (the spaCy matcher included)."""
+    import yaml
+
+    from extract.catalogue import CATALOGUE_PATH, load_catalogue
+
+    data = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    entry = next(e for e in data["indicators"] if e["id"] == "logement.relogements")
+    entry["aliases"] = [*entry["aliases"], "ménages installés"]
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    custom = load_catalogue(path)
+    text = "LOGEMENT\n\nEn 2023, 14 ménages installés dans un logement.\n"
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report.txt"
+        report.write_text(text, encoding="utf-8")
+        doc = read_document(report)
+    sections = find_sections(doc)
+    with_custom = extract_indicators(doc, sections, report_year=2023, catalogue=custom)
+    with_default = extract_indicators(doc, sections, report_year=2023)
+    assert [(v.indicator, v.value) for v in with_custom if v.indicator] == [("logement.relogements", 14)]
+    assert [v.method for v in with_custom if v.indicator] == ["lemma_match"]
+    assert not any(v.method == "lemma_match" for v in with_default if v.value == 14)
