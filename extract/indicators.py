@@ -142,9 +142,10 @@ _INDEXES: dict[int, CatalogueIndex] = {}
 
 def _index(catalogue: Catalogue) -> CatalogueIndex:
     """One folded index per catalogue object (its caches serve every document)."""
-    if id(catalogue) not in _INDEXES:
-        _INDEXES[id(catalogue)] = CatalogueIndex(catalogue)
-    return _INDEXES[id(catalogue)]
+    index = _INDEXES.get(id(catalogue))
+    if index is None or index.catalogue is not catalogue:  # (an id may be reused)
+        index = _INDEXES[id(catalogue)] = CatalogueIndex(catalogue)
+    return index
 
 
 def best_candidate(candidates: list[Candidate], weights: Weights) -> tuple[Candidate, float] | None:

@@ -126,7 +126,7 @@ def alias_pipeline() -> Language:
     return nlp
 
 
-_MATCHERS: dict[int, CatalogueMatcher] = {}
+_MATCHERS: dict[int, tuple[Catalogue, CatalogueMatcher]] = {}
 
 
 def match_aliases(plain: str, catalogue: Catalogue | None = None) -> Doc:
@@ -135,9 +135,10 @@ def match_aliases(plain: str, catalogue: Catalogue | None = None) -> Doc:
     nlp = alias_pipeline()
     if catalogue is None or catalogue is default_catalogue():
         return nlp(plain)
-    if id(catalogue) not in _MATCHERS:
-        _MATCHERS[id(catalogue)] = CatalogueMatcher(nlp, catalogue)
-    return _MATCHERS[id(catalogue)](nlp(plain, disable=["ccas_catalogue_matcher"]))
+    known = _MATCHERS.get(id(catalogue))
+    if known is None or known[0] is not catalogue:  # (an id may be reused)
+        known = _MATCHERS[id(catalogue)] = (catalogue, CatalogueMatcher(nlp, catalogue))
+    return known[1](nlp(plain, disable=["ccas_catalogue_matcher"]))
 
 
 @cache
