@@ -231,3 +231,11 @@ def test_a_clause_wrapped_over_lines_names_its_service():
     text = ("ACCUEIL\n\n5 478\n\npersonnes accueillies\n\n24\n\n*Le nombre de dossiers de\ndomiciliation\n"
             "traités soit 40 personnes*\n")
     assert ("domiciliation.personnes", 40, 2023) in linked(text)
+
+
+def test_typed_table_cells_with_years_down_the_rows():
+    """A markdown table (Document.tables): the column header names the measure, the stub the year."""
+    text = ("PORTAGE DE REPAS\n\n| Année | Repas livrés |\n|---|---|\n| 2022 | 18 200 |\n"
+            "| 2023 | 19 500 |\n")
+    assert linked(text, report_year=2024) == [("portage_repas.repas", 18200, 2022),
+                                             ("portage_repas.repas", 19500, 2023)]

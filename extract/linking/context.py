@@ -162,6 +162,41 @@ def table_context(plain: str, quantity: Quantity) -> Table | None:
 
 
 
+def typed_table_context(document: Document, plain: str, quantity: Quantity,
+                        tables: list | None = None) -> tuple[Table, int, int] | None:
+    """For a number in a body cell of one of the document's typed tables (`Document.tables`):
+    its row label, the words naming its measure (column header, or the label under an
+    infographic figure), the year of its cell by the table's year axis (columns or rows), the
+    caption, and the cell's span. None when it sits in no table or in a header."""
+    tables = document.tables if tables is None else tables
+    index = bisect.bisect_right([t.start for t in tables], quantity.start) - 1
+    if index < 0:
+        return None
+    typed = tables[index]
+    cell = typed.cell_at(quantity.start)
+    if cell is None or cell.row < typed.header_rows or cell.col < typed.stub_columns:
+        return None
+    if typed.label_rows and typed.cell(cell.row + 1, cell.col) is None:
+        return None
+    label = typed.row_label(cell.row)
+    table = Table(value_columns=sum(bool(re.search(r"\d", c.text)) for c in typed.row(cell.row)
+                                    if c.col >= typed.stub_columns),
+                  header=typed.measure_of(cell) if typed.label_rows else typed.column_header(cell.col),
+                  header_year=typed.year_of(cell))
+    if typed.year_axis == "rows":
+        pass  # the stub holds years, not account numbers
+    elif re.fullmatch(r"\d{2,6}", label) and typed.stub_columns == 1 and cell.col > 1:
+        label = typed.cell(cell.row, 1).text if typed.cell(cell.row, 1) else label
+        table.account = True
+    elif _ACCOUNT.match(label):
+        label = _ACCOUNT.sub("", label).strip()
+        table.account = True
+    table.row = label.strip()
+    table.caption = next((previous.strip() for _, previous in lines_above(plain, typed.start)
+                          if previous.strip()), "")
+    return table, cell.start, cell.end
+
+
 def build_context(document: Document, plain: str, quantity: Quantity, sections: list[Section],
                   previous_end: int = 0, next_start: int | None = None) -> Context:
     """The label, clause and table around `quantity`, bounded by its neighbouring numbers."""
@@ -169,12 +204,16 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
     line_start, line_end = line_bounds(plain, quantity.start)
     line = plain[line_start:line_end]
     unit_end = quantity.unit_end or quantity.end
-    table = table_context(plain, quantity)
+    typed = typed_table_context(document, plain, quantity)
+    table = typed[0] if typed else table_context(plain, quantity)
     alone = not re.sub(r"[\d\s€%.,+\-*]", "", line.replace(quantity.raw, ""))
     if table:
-        cell_start = plain.rfind("\t", line_start, quantity.start) + 1 or line_start
-        cell_end = plain.find("\t", quantity.end, line_end)
-        cell_end = line_end if cell_end < 0 else cell_end
+        if typed:
+            cell_start, cell_end = typed[1], typed[2]
+        else:
+            cell_start = plain.rfind("\t", line_start, quantity.start) + 1 or line_start
+            cell_end = plain.find("\t", quantity.end, line_end)
+            cell_end = line_end if cell_end < 0 else cell_end
         label_range = (quantity.end, max(cell_end, min(unit_end, line_end)))
         before_range = (cell_start, quantity.start)
     elif alone or unit_end > line_end:
