@@ -69,12 +69,15 @@ def ingest(paths, db_path, workers, pdf_reader, timeout, memory_mb, quiet, force
 @click.argument("path", type=click.Path())
 @click.option("--pdf-reader", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium")
 @click.option("--catalogued-only", is_flag=True, help="leave out uncatalogued quantities")
-def extract(path, pdf_reader, catalogued_only):
+@click.option("--explain", is_flag=True, help="print, for each number, its role, candidates, "
+              "their features and scores, and why the winner won (text, not JSON)")
+def extract(path, pdf_reader, catalogued_only, explain):
     """Print one report's extraction as a gold-format JSON object.
 
     Example:
 
         ccas-extract extract corpus/000_29a8765a0cd6bbb0.txt > out.json
+        ccas-extract extract corpus/000_29a8765a0cd6bbb0.txt --explain
     """
     from .pipeline import run
 
@@ -82,6 +85,14 @@ def extract(path, pdf_reader, catalogued_only):
         extraction = run(path, pdf_reader=pdf_reader)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
+    if explain:
+        for value in extraction.indicators:
+            if catalogued_only and not value.indicator:
+                continue
+            click.echo(f"p.{value.page} {value.evidence!r} → {value.indicator or '-'} "
+                       f"(role {value.role}, year {value.year}) | {value.line_text[:90]}")
+            click.echo(f"    {value.explain}")
+        return
     data = extraction.to_gold_format()
     if catalogued_only:
         data["indicators"] = [i for i in data["indicators"] if i["indicator"]]
@@ -98,16 +109,21 @@ def extract(path, pdf_reader, catalogued_only):
 @click.option("--min-f1", type=float, default=None, help="exit 1 when micro F1 is below this")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
               help="also store the run in this database (eval_runs, eval_items)")
-def evaluate(gold_dir, corpus_dir, as_json, errors, min_f1, db_path):
+@click.option("--cv", is_flag=True, help="leave one document out: fit the linker's weights on the "
+              "other documents and score each one (needs the `train` extra)")
+def evaluate(gold_dir, corpus_dir, as_json, errors, min_f1, db_path, cv):
     """Score the extraction against the gold annotations.
 
     Example:
 
         ccas-extract evaluate --errors --min-f1 0.5
+        ccas-extract evaluate --cv
     """
     from .evaluate import evaluate as run_evaluate
     from .evaluate import evaluation_db_path, format_report, store_report
 
+    if cv:
+        return _evaluate_cv(gold_dir, corpus_dir, as_json, errors, min_f1)
     try:
         report = run_evaluate(gold_dir, corpus_dir)
     except (GoldError, CatalogueError, ReportError) as error:
@@ -132,6 +148,78 @@ def evaluate(gold_dir, corpus_dir, as_json, errors, min_f1, db_path):
     if min_f1 is not None and report.total.f1 < min_f1:
         click.echo(f"Error: micro F1 {report.total.f1:.3f} is below --min-f1 {min_f1}", err=True)
         sys.exit(1)
+
+
+def _evaluate_cv(gold_dir, corpus_dir, as_json, errors, min_f1):
+    """`evaluate --cv`: the leave-one-document-out report, with the in-sample F1 beside it."""
+    from .evaluate import format_report
+
+    train_module = _train_module()
+    try:
+        documents = train_module.prepare(gold_dir, corpus_dir)
+    except (GoldError, CatalogueError, ReportError) as error:
+        raise click.ClickException(str(error)) from None
+    if not documents:
+        raise click.ClickException(f"{gold_dir}: no gold files (*.json)")
+    report = train_module.cross_validate(documents)
+    inside = train_module.in_sample(documents, train_module.fit(documents))
+    in_sample = train_module.f1_by_document(inside)
+    if as_json:
+        click.echo(json.dumps({**report.as_dict(), "in_sample_f1": in_sample}, ensure_ascii=False,
+                              indent=1))
+    else:
+        click.echo("leave one document out (weights fitted on the other documents):")
+        click.echo(format_report(report, errors=errors))
+        click.echo("\nF1 left out / in sample (fitted on every document):")
+        for doc in report.documents:
+            click.echo(f"  {doc.document[:32]:32} {doc.counts.f1:6.3f} {in_sample[doc.document]:6.3f}")
+        click.echo(f"  {'micro':32} {report.total.f1:6.3f} {in_sample['micro']:6.3f}")
+    if min_f1 is not None and report.total.f1 < min_f1:
+        click.echo(f"Error: micro F1 {report.total.f1:.3f} is below --min-f1 {min_f1}", err=True)
+        sys.exit(1)
+
+
+def _train_module():
+    try:
+        from .linking import train
+    except ModuleNotFoundError as error:  # scikit-learn is imported when fitting
+        raise click.ClickException(f"{error.name}: install the train extra "
+                                   "(pip install -e '.[train]')") from None
+    try:
+        import sklearn  # noqa: F401
+    except ModuleNotFoundError:
+        raise click.ClickException("scikit-learn is missing: install the train extra "
+                                   "(pip install -e '.[train]')") from None
+    return train
+
+
+@cli.command()
+@click.option("--gold", "gold_dir", type=click.Path(file_okay=False), default="gold",
+              show_default=True)
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False), default="corpus",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="weights file to write [default: schemas/linker_weights.json, read by extract]")
+@click.option("--no-cv", is_flag=True, help="skip the leave-one-document-out scores")
+def train(gold_dir, corpus_dir, output, no_cv):
+    """Fit the linker's weights on the gold files (logistic regression) and write them.
+
+    Example:
+
+        ccas-extract train
+    """
+    train_module = _train_module()
+    try:
+        weights, inside, held_out = train_module.train(gold_dir, corpus_dir, output=output,
+                                                       with_cv=not no_cv)
+    except (GoldError, CatalogueError, ReportError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"wrote {output or 'schemas/linker_weights.json'}: {weights.source}, "
+               f"threshold {weights.threshold}")
+    for name, scores in weights.scores.items():
+        click.echo(f"{name}: " + "  ".join(f"{doc[:3]} {f1:.3f}" for doc, f1 in scores.items()))
+    strongest = sorted(weights.features.items(), key=lambda item: -abs(item[1]))[:8]
+    click.echo("largest weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in strongest))
 
 
 @cli.group()

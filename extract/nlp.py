@@ -2,8 +2,10 @@
 
 The pipeline is fr_core_news_sm's tokenizer with two rule components of ours:
 
-- ``ccas_lemmas`` sets ``token.norm_`` to a folded singular form (`Heures réalisées` →
-  `heure realisee`), a cheap lemma that needs no tagger;
+- ``ccas_lemmas`` sets ``token.norm_`` to a folded, singular, masculine form read through
+  inclusive writing and verb-noun families (`Heures réalisées` → `heure realise`, `relogées` and
+  `relogement` → `reloge`, `assistant.es` → `assistant`: `linking.vocabulary`), a cheap lemma that
+  needs no tagger;
 - ``ccas_catalogue_matcher`` matches every catalogue alias on those norms with a `PhraseMatcher`
   whose patterns are generated from `schemas/indicators.yaml`, and stores the matches in
   ``doc.spans["aliases"]`` with the indicator id as label.
@@ -17,11 +19,13 @@ from __future__ import annotations
 from functools import cache
 
 import spacy
+from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, NORM
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .catalogue import Catalogue, default_catalogue, lemma_key
+from .catalogue import Catalogue, default_catalogue
+from .linking.vocabulary import norm_key
 
 SPAN_KEY = "aliases"
 MODEL = "fr_core_news_sm"
@@ -29,9 +33,9 @@ MODEL = "fr_core_news_sm"
 
 @Language.component("ccas_lemmas")
 def ccas_lemmas(doc: Doc) -> Doc:
-    """Set each token's norm to its folded singular form."""
+    """Set each token's norm to its folded, singular, masculine form (`linking.vocabulary`)."""
     for token in doc:
-        token.norm_ = lemma_key(token.text) or token.text
+        token.norm_ = norm_key(token.text) or token.text
     return doc
 
 
@@ -48,24 +52,58 @@ def make_catalogue_matcher(nlp: Language, name: str, catalogue_path: str | None)
     return CatalogueMatcher(nlp, catalogue)
 
 
+MAX_INSERTED = 3  # words a report may put between an alias's head noun and its predicate
+
+
 class CatalogueMatcher:
-    """Match catalogue aliases (and the labels of the indicators) on token norms."""
+    """Match catalogue aliases (and the labels of the indicators) on token norms: as written,
+    and, for an alias of a head noun and a predicate ("entretiens réalisés"), with up to
+    `MAX_INSERTED` words between them ("entretiens physiques réalisés", "personnes ont été
+    relogées", "dossiers de domiciliation traités")."""
 
     def __init__(self, nlp: Language, catalogue: Catalogue):
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.patterns = list(alias_patterns(catalogue))
+        self.by_head: dict[int, list[tuple[int, list[int]]]] = {}  # head norm -> (id, rest), hashed
         tokenizer = nlp.tokenizer
         for pattern in self.patterns:
             doc = ccas_lemmas(tokenizer(pattern["pattern"]))
             self.matcher.add(pattern["id"], [doc])
+            norms = [token.norm for token in doc]  # hashes, as `Doc.to_array` gives them
+            if len(norms) >= 2:
+                self.by_head.setdefault(norms[0], []).append((nlp.vocab.strings.add(pattern["id"]),
+                                                              norms[1:]))
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = self.matcher(doc)
-        doc.spans[SPAN_KEY] = [
-            Span(doc, start, end, label=doc.vocab.strings[match_id])
-            for match_id, start, end in matches
-        ]
+        spans = [Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)]
+        exact = {(span.label_, span.start) for span in spans}
+        for start, end, label in self.gapped(doc):
+            if (label, start) not in exact:
+                spans.append(Span(doc, start, end, label=label))
+                exact.add((label, start))
+        doc.spans[SPAN_KEY] = sorted(spans, key=lambda span: (span.start, span.end))
         return doc
+
+    def gapped(self, doc: Doc):
+        """(start, end, id) of the aliases whose head is followed, after 1 to `MAX_INSERTED` words
+        (no punctuation, no number), by the rest of the alias. Read from token arrays: no Token
+        object is made for the tens of thousands of tokens of a report."""
+        strings = doc.vocab.strings
+        rows = doc.to_array([NORM, IS_PUNCT, LIKE_NUM, IS_SPACE]).tolist()
+        norms = [row[0] for row in rows]
+        blocked = [row[1] or row[2] or row[3] for row in rows]
+        for start, norm in enumerate(norms):
+            heads = self.by_head.get(norm)
+            if not heads:
+                continue
+            for indicator, rest in heads:
+                for gap in range(1, MAX_INSERTED + 1):
+                    first = start + 1 + gap
+                    if first > len(norms) or blocked[first - 1]:
+                        break
+                    if norms[first : first + len(rest)] == rest:
+                        yield start, first + len(rest), strings[indicator]
+                        break
 
 
 def alias_patterns(catalogue: Catalogue):
@@ -86,6 +124,21 @@ def alias_pipeline() -> Language:
     # run; a long report only costs tokenizer memory (about 1 kB per token).
     nlp.max_length = 50_000_000
     return nlp
+
+
+_MATCHERS: dict[int, tuple[Catalogue, CatalogueMatcher]] = {}
+
+
+def match_aliases(plain: str, catalogue: Catalogue | None = None) -> Doc:
+    """`plain` through the alias pipeline, the aliases those of `catalogue` (a custom catalogue
+    gets its own matcher, built once, instead of the default catalogue's)."""
+    nlp = alias_pipeline()
+    if catalogue is None or catalogue is default_catalogue():
+        return nlp(plain)
+    known = _MATCHERS.get(id(catalogue))
+    if known is None or known[0] is not catalogue:  # (an id may be reused)
+        known = _MATCHERS[id(catalogue)] = (catalogue, CatalogueMatcher(nlp, catalogue))
+    return known[1](nlp(plain, disable=["ccas_catalogue_matcher"]))
 
 
 @cache

@@ -101,11 +101,12 @@ def test_a_heading_on_the_next_line_is_no_label():
 
 
 def test_small_counts_of_two_sections_are_two_facts_large_repeated_values_one():
-    text = ("SSIAD\n\n2 agents administratifs assurent le secrétariat.\n\n"
-            "RESSOURCES HUMAINES\n\nLe service compte 2 agents d'accueil.\n\n"
+    # (a team's size, not a role line: gold-format.md convention 1)
+    text = ("SSIAD\n\nL'équipe compte 5 agents.\n\n"
+            "RESSOURCES HUMAINES\n\nLe service compte 5 agents d'accueil.\n\n"
             "BILAN\n\nLe CCAS a reçu 39 975 appels. Rappel : 39 975 appels gérés.\n")
     values = linked(text)
-    assert values.count(("rh.agents", 2, 2023)) == 2
+    assert values.count(("rh.agents", 5, 2023)) == 2
     assert values.count(("accueil.appels", 39975, 2023)) == 1
 
 
@@ -230,3 +231,11 @@ def test_a_clause_wrapped_over_lines_names_its_service():
     text = ("ACCUEIL\n\n5 478\n\npersonnes accueillies\n\n24\n\n*Le nombre de dossiers de\ndomiciliation\n"
             "traités soit 40 personnes*\n")
     assert ("domiciliation.personnes", 40, 2023) in linked(text)
+
+
+def test_typed_table_cells_with_years_down_the_rows():
+    """A markdown table (Document.tables): the column header names the measure, the stub the year."""
+    text = ("PORTAGE DE REPAS\n\n| Année | Repas livrés |\n|---|---|\n| 2022 | 18 200 |\n"
+            "| 2023 | 19 500 |\n")
+    assert linked(text, report_year=2024) == [("portage_repas.repas", 18200, 2022),
+                                             ("portage_repas.repas", 19500, 2023)]

@@ -1,0 +1,312 @@
+"""Candidates and their named features: the evidence that a number is a catalogue indicator.
+
+A candidate is a (number, indicator) pair that some evidence supports: an alias near the
+number (or a near miss), or a fitting unit with a heading or title naming the indicator.
+Each feature is one small function of the candidate's `Facts`, registered with `@feature`;
+the linker's score is a weighted sum of them (weights fitted on gold, `weights.py`).
+Adding a feature is one function here; `ccas-extract train` then gives it its weight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ..catalogue import Indicator, lemma_key
+from ..quantities import Quantity
+from .context import Context, without_asides
+from .lookups import NEAR_MISS_MIN, NEAR_MISS_SCORE, CatalogueIndex
+from .vocabulary import norm_key
+
+FUZZY_STRENGTH = 0.45  # a near miss of an alias counts for less than a found alias
+
+
+@dataclass
+class Evidence:
+    """What a number's context says, independent of any one indicator (computed once)."""
+
+    quantity: Quantity
+    context: Context
+    hits: dict[str, float]  # indicator id -> strongest alias match near the number
+    sources: dict[str, set[str]]  # indicator id -> where its aliases were found
+    role: str = "value"
+    label_key: str = ""
+    clause_key: str = ""
+    title_services: list[frozenset[str]] = field(default_factory=list)
+    local_ids: frozenset[str] = frozenset()
+    clause_ids: frozenset[str] = frozenset()
+    titled: set[str] = field(default_factory=set)
+    unit_key: str = ""
+    unit_owners: int = 0  # indicators counting the number's unit
+    local_services: set[str] = field(default_factory=set)
+    continues: bool = False  # a list item going on from the previous number, naming no noun
+
+
+@dataclass
+class Facts:
+    """What is known of one candidate; the features read it."""
+
+    entry: Indicator
+    evidence: Evidence
+    alias: float = 0.0  # strength of an alias (lemma) near the number
+    fuzzy: float = 0.0
+    title: float = 0.0  # an alias in a section title
+    unit: bool | None = None  # the number's unit is one of the indicator's; None: no unit
+    specific_unit: bool = False
+    section: str = ""  # the heading naming the service: "", "outer", "inner", "local" (minor heading)
+    clause: bool = False  # the number's own clause names the indicator's service
+    clause_other: bool = False  # the clause names another service, not the indicator's
+    other_service: bool = False
+    continues: bool = False
+
+
+@dataclass
+class Candidate:
+    indicator: str
+    features: dict[str, float]
+    method: str
+
+
+FEATURES: dict[str, Callable[[Facts], float]] = {}
+
+
+def feature(name: str):
+    """Register a feature function under `name`."""
+    def register(function: Callable[[Facts], float]) -> Callable[[Facts], float]:
+        FEATURES[name] = function
+        return function
+    return register
+
+
+@feature("alias_strength")
+def _alias_strength(f: Facts) -> float:
+    """The strongest alias evidence: near the number (lemma or fuzzy) or in a section title."""
+    return max(f.alias, f.fuzzy, f.title)
+
+
+@feature("alias_lemma")
+def _alias_lemma(f: Facts) -> float:
+    """An alias found on lemmas near the number (label, clause or table labels)."""
+    return float(f.alias > 0)
+
+
+@feature("alias_fuzzy")
+def _alias_fuzzy(f: Facts) -> float:
+    """Only a near miss of an alias (rapidfuzz) near the number."""
+    return float(f.fuzzy > 0)
+
+
+@feature("unit_fit")
+def _unit_fit(f: Facts) -> float:
+    """The number's unit is one of the indicator's units."""
+    return float(f.unit is True)
+
+
+@feature("unit_specific")
+def _unit_specific(f: Facts) -> float:
+    """The fitting unit is counted by this indicator only ("appels", "ETP", "nuitées")."""
+    return float(f.unit is True and f.specific_unit)
+
+
+@feature("unit_share")
+def _unit_share(f: Facts) -> float:
+    """One over the number of indicators counting the fitting unit: the fewer, the surer."""
+    owners = f.evidence.unit_owners
+    return 1.0 / owners if f.unit is True and owners else 0.0
+
+
+@feature("unit_and_heading")
+def _unit_and_heading(f: Facts) -> float:
+    """The unit fits and a heading or title names the indicator, with no alias near the number."""
+    return float(f.unit is True and bool(f.section or f.title or f.clause) and not (f.alias or f.fuzzy))
+
+
+@feature("unit_only")
+def _unit_only(f: Facts) -> float:
+    """Nothing but the unit supports the pair: no alias, heading or title."""
+    return float(f.unit is True and not (f.alias or f.fuzzy or f.section or f.title or f.clause))
+
+
+@feature("unit_none")
+def _unit_none(f: Facts) -> float:
+    """The number has no unit of its own."""
+    return float(f.unit is None)
+
+
+for _level in ("inner", "outer", "local"):
+    feature(f"service_{_level}")(lambda f, level=_level: float(f.section == level))
+    FEATURES[f"service_{_level}"].__doc__ = f"The indicator's service is named by the {_level} heading."
+
+
+@feature("service_clause")
+def _service_clause(f: Facts) -> float:
+    """The number's own clause names the indicator's service ("les 3 LAEP ont accueilli 39 enfants")."""
+    return float(f.clause)
+
+
+@feature("clause_over_heading")
+def _clause_over_heading(f: Facts) -> float:
+    """The clause names the indicator's service and no heading does: "Les 3 LAEP ont accueilli
+    39 enfants" under "Petite enfance" counts the LAEP's children."""
+    return float(f.clause and not f.section)
+
+
+@feature("service_nearest")
+def _service_nearest(f: Facts) -> float:
+    """The indicator's service is the one named nearest to the number: its clause, else a minor
+    heading above it, else the innermost title, else an enclosing one."""
+    ev = f.evidence
+    for named in (ev.clause_ids, ev.local_ids, *reversed(ev.title_services)):
+        if named:
+            return float(f.entry.id in named)
+    return 0.0
+
+
+@feature("clause_other_service")
+def _clause_other_service(f: Facts) -> float:
+    """The number's own clause names a service, not the indicator's."""
+    return float(f.clause_other)
+
+
+@feature("other_service")
+def _other_service(f: Facts) -> float:
+    """A minor heading above names another service than the indicator's."""
+    return float(f.other_service)
+
+
+@feature("continues_list")
+def _continues(f: Facts) -> float:
+    """The number goes on from the previous one, linked to this indicator ("43 en 2022, 48 en 2023")."""
+    return float(f.continues)
+
+
+@feature("named")
+def _named(f: Facts) -> float:
+    """The indicator is `named` (a budget line): its alias must be next to the number."""
+    return float(f.entry.named)
+
+
+@feature("small_value")
+def _small_value(f: Facts) -> float:
+    """A value under 3: often a rank, an article number or one person, rarely a total."""
+    return float(f.evidence.quantity.value < 3)
+
+
+
+
+def evidence_for(quantity: Quantity, context: Context, hits: dict[str, float],
+                 sources: dict[str, set[str]], index: CatalogueIndex, role: str = "value") -> Evidence:
+    """What the context says about every indicator, computed once per number."""
+    local_ids = index.services_in(lemma_key(context.local_heading))
+    clause_key = lemma_key(without_asides(f"{context.before} {context.label}"))
+    titled = set().union(*(index.label_alias_ids(s.title) for s in context.sections))
+    for earlier in context.preceding:
+        if titled:
+            break
+        titled = index.label_alias_ids(earlier.title)
+    return Evidence(
+        quantity=quantity, context=context, hits=hits, sources=sources, role=role,
+        label_key=norm_key(f"{context.label} {context.before}"),
+        clause_key=clause_key,
+        title_services=[index.services_in(lemma_key(section.title)) for section in context.sections],
+        local_ids=local_ids,
+        clause_ids=index.services_in(clause_key),
+        titled=titled,
+        unit_key=lemma_key(quantity.unit or ""),
+        unit_owners=index.unit_owners.get(lemma_key(quantity.unit or ""), 0),
+        local_services={index.catalogue.by_id[entry_id].prefix for entry_id in local_ids},
+    )
+
+
+def facts_for(entry: Indicator, ev: Evidence, index: CatalogueIndex,
+              near_misses: set[str] | None = None) -> Facts | None:
+    """The facts of (number, `entry`), or None when nothing supports the pair or a veto holds.
+    `near_misses`: the ids with a near miss of an alias, when already looked up."""
+    quantity = ev.quantity
+    if not index.vetoes.role_allows(ev.role, entry):
+        return None
+    unit = index.unit_fits(entry, quantity, ev.unit_key)
+    if unit is False or entry.min_value is not None and quantity.value < entry.min_value:
+        return None
+    facts = Facts(entry, ev, unit=unit, specific_unit=bool(unit) and index.specific_unit(ev.unit_key))
+    facts.alias = ev.hits.get(entry.id, 0.0)
+    if not facts.alias:
+        if near_misses is None:  # scoring every indicator: each one's aliases looked for
+            best = max((fuzz.partial_ratio(key, ev.label_key) for key in index.alias_norms[entry.id]
+                        if NEAR_MISS_MIN < len(key) <= len(ev.label_key)), default=0)
+            facts.fuzzy = FUZZY_STRENGTH if best >= NEAR_MISS_SCORE else 0.0
+        else:
+            facts.fuzzy = FUZZY_STRENGTH if entry.id in near_misses else 0.0
+    if entry.named and not facts.alias:
+        return None
+    excluded = index.excluded_patterns.get(entry.id)
+    if excluded and excluded.search(ev.clause_key):
+        return None
+    facts.section = index.section_match(entry, ev.title_services, ev.local_ids)
+    facts.clause = entry.id in ev.clause_ids
+    facts.clause_other = bool(ev.clause_ids) and not facts.clause
+    facts.title = TITLE_ALIAS if entry.id in ev.titled else 0.0
+    facts.other_service = bool(ev.local_services) and entry.prefix not in ev.local_services \
+        and not facts.clause
+    return facts
+
+
+TITLE_ALIAS = 0.6  # an alias in a section title is weaker evidence than one next to the number
+
+
+def candidates_for(ev: Evidence, index: CatalogueIndex, exhaustive: bool = False) -> list[Candidate]:
+    """Every supported (number, indicator) pair of one number, in catalogue order. The catalogue
+    index gives the indicators an alias, a near miss or the unit can name; `exhaustive` scores
+    every indicator instead (the same candidates, slower: a test checks it)."""
+    found = []
+    entries = index.catalogue.indicators
+    near_misses = None
+    if not exhaustive:
+        near_misses = index.near_miss_ids(ev.label_key)
+        named = set(ev.hits) | near_misses | index.unit_ids(ev.quantity, ev.unit_key)
+        entries = [entry for entry in entries if entry.id in named]
+    for entry in entries:
+        facts = facts_for(entry, ev, index, near_misses)
+        if facts is None:
+            continue
+        if not (facts.alias or facts.fuzzy or facts.unit):
+            continue  # a heading alone, with no alias and no unit, names no number
+        found.append(candidate_of(facts))
+    return found
+
+
+def continuing(candidates: list[Candidate], entry: Indicator, ev: Evidence,
+               index: CatalogueIndex) -> list[Candidate]:
+    """`candidates` with `entry` (the previous number's indicator) marked as continued, when the
+    number goes on from the previous one and its unit, if any, is one of the indicator's. A
+    named indicator needs its own alias: "405.000 euros [de la communauté de communes],
+    60.000 euros du département" are two sources of revenue."""
+    unit = ev.quantity.unit
+    if not index.vetoes.role_allows(ev.role, entry):
+        return candidates
+    if entry.named or not ev.continues or unit and lemma_key(unit) not in index.unit_keys[entry.id]:
+        return candidates
+    facts = facts_for(entry, ev, index) or Facts(entry, ev)
+    facts.continues = True
+    marked = candidate_of(facts)
+    if not any(c.indicator == entry.id for c in candidates):
+        marked.method = "ellipsis"
+    return [marked if c.indicator == entry.id else c for c in candidates] + (
+        [] if any(c.indicator == entry.id for c in candidates) else [marked])
+
+
+def candidate_of(facts: Facts) -> Candidate:
+    features = {name: value for name, function in FEATURES.items() if (value := function(facts))}
+    return Candidate(facts.entry.id, features, method_of(facts))
+
+
+def method_of(facts: Facts) -> str:
+    if facts.evidence.context.table and (facts.alias or facts.fuzzy):
+        return "table"
+    if facts.alias:
+        return "lemma_match"
+    if facts.fuzzy:
+        return "fuzzy"
+    return "section_context"

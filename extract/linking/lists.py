@@ -1,0 +1,23 @@
+"""List items: a number that goes on from the previous one takes its indicator."""
+
+from __future__ import annotations
+
+import re
+
+from ..quantities import Quantity
+
+_LIST_GAP = re.compile(r"^(?:(?!\n\s*\n)[^.;!?]){0,60}?(?:,|\bet\b|\bdont\b|/|\bpuis\b)[^.;!?]{0,12}$")
+_PART = re.compile(r"\bdont\s*$")
+
+
+def continues_previous(plain: str, previous: Quantity, quantity: Quantity) -> bool:
+    """True when `quantity` goes on from `previous`: the next item of the same list ("43
+    dossiers en 2022, 48 en 2023", "754 bénéficiaires dont 653 ... et 101") or a part of it
+    ("39 975 / Le nombre d'appels gérés dont 5 124 en interne"), naming no noun of its own."""
+    if quantity.noun:
+        return False
+    gap = re.sub(r"\([^()]*\)", "", plain[previous.unit_end or previous.end : quantity.start])
+    if _PART.search(gap.replace("*", " ").rstrip()) and not re.search(r"[.!?;]\s|\n\s*\n", gap.lstrip()):
+        return True
+    same_noun = quantity.unit is None or quantity.unit == previous.unit
+    return same_noun and bool(_LIST_GAP.match(gap))

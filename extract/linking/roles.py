@@ -1,0 +1,77 @@
+"""Value roles: what a number is in its clause, read from cue words (`schemas/roles.yaml`).
+
+A number is a ``value`` unless its clause makes it something else: a part of a total by sex,
+novelty or age ("dont 14 femmes", "22 nouveaux patients"), a share ("soit 88 %"), a bound of a
+range ("entre 5 et 32 nuits"), an average or rate ("en moyenne", "par mois"), a change ("+8 %",
+"31 de plus qu'en 2018"), a price ("12 € le repas"), a plan ("objectif de 50"), or a limit
+("plus de 60 ans"). Only values are linked; the others are kept with their role.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ..catalogue import fold
+from ..paths import SCHEMAS_DIR
+
+ROLES_PATH = SCHEMAS_DIR / "roles.yaml"
+WINDOW = 60  # characters read on each side of a number
+
+
+@dataclass(frozen=True)
+class RoleCues:
+    name: str
+    before: tuple[re.Pattern[str], ...]
+    after: tuple[re.Pattern[str], ...]
+    label: tuple[re.Pattern[str], ...]
+    units: tuple[str, ...]  # when given, only numbers with one of these units take the role
+    around: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
+
+
+@cache
+def role_cues(path: str | None = None) -> tuple[RoleCues, ...]:
+    data = yaml.safe_load(Path(path or ROLES_PATH).read_text(encoding="utf-8"))
+    return tuple(  # one alternation per side: one search instead of one per pattern
+        RoleCues(name, *(tuple(re.compile("|".join(f"(?:{p})" for p in cues[side])) for _ in (1,)
+                               if cues.get(side)) for side in ("before", "after", "label")),
+                 tuple(cues.get("units", [])),
+                 tuple((re.compile(b), re.compile(a)) for b, a in cues.get("around", [])))
+        for name, cues in data["roles"].items()
+    )
+
+
+NON_VALUE_ROLES = frozenset(cues.name for cues in role_cues())
+
+
+def role_of(before: str, after: str, unit: str | None = None, label: str = "") -> str:
+    """The role of a number from the words `before` it, the words `after` it (unit included) and,
+    in a table, its row label and column header (`label`)."""
+    before, after, label = fold(before)[-WINDOW:], fold(after)[:WINDOW], fold(label)
+    for cues in role_cues():
+        if cues.units and unit not in cues.units:
+            continue
+        if (any(p.search(before) for p in cues.before) or any(p.search(after) for p in cues.after)
+                or label and any(p.search(label) for p in cues.label)
+                or any(b.search(before) and a.search(after) for b, a in cues.around)):
+            return cues.name
+    return "value"
+
+
+def value_role(plain: str, quantity, context) -> str:
+    """The role of `quantity` in its clause (`context`: see `linking.context`)."""
+    line_start = plain.rfind("\n", 0, quantity.start) + 1
+    line_end = plain.find("\n", quantity.end)
+    line_end = len(plain) if line_end < 0 else line_end
+    before = plain[max(line_start, quantity.start - WINDOW) : quantity.start]
+    after = plain[quantity.end : min(line_end, quantity.end + WINDOW)]
+    if context.table:  # a cell's neighbours are other cells
+        before = plain[context.before_range[0] : quantity.start]
+        after = plain[quantity.end : context.label_range[1]]
+    table = context.table
+    label = f"{table.row} {table.header}" if table else ""
+    return role_of(before, after, quantity.unit, label)
