@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .errors import CatalogueError, GoldError, ReportError
+from .errors import CatalogueError, GoldError, ReportError, StorageError
 from .paths import DEFAULT_DB, PROJECT_DIR
 
 DB_OPTION = click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_DB),
@@ -50,16 +50,26 @@ def ingest(paths, db_path, workers, pdf_reader, timeout, memory_mb, quiet):
         bar.total = total
         bar.refresh()
 
-    result = run_ingest(paths, db_path, workers=workers, pdf_reader=pdf_reader, timeout=timeout,
-                        memory_mb=memory_mb, progress=bar.update, on_total=set_total)
+    try:
+        result = run_ingest(paths, db_path, workers=workers, pdf_reader=pdf_reader,
+                            timeout=timeout, memory_mb=memory_mb, progress=bar.update,
+                            on_total=set_total)
+    except StorageError as error:
+        bar.close()
+        raise click.ClickException(f"{error}: nothing more was written; documents already "
+                                   "stored are whole (fix it and run the same command again)") from None
     bar.close()
     for path, reason in result.failed:
         click.echo(f"Error: {path}: {reason}", err=True)
+    for path, reason in result.not_reports:
+        click.echo(f"Skipped: {path}: {reason}", err=True)
+    for path, warning in result.warnings:
+        click.echo(f"Warning: {path}: {warning}", err=True)
     click.echo(result.summary)
-    named_files = {str(Path(p)) for p in paths if Path(p).is_file()}
-    named_failed = any(str(Path(path)) in named_files for path, _ in result.failed)
+    named = {str(Path(p)) for p in paths}
+    named_failed = any(path in named for path, _ in result.failed)
     nothing = not result.ingested and not result.skipped
-    if named_failed or nothing or any(not Path(p).exists() for p in paths):
+    if named_failed or nothing:
         sys.exit(1)
 
 
@@ -67,20 +77,24 @@ def ingest(paths, db_path, workers, pdf_reader, timeout, memory_mb, quiet):
 @click.argument("path", type=click.Path())
 @click.option("--pdf-reader", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium")
 @click.option("--catalogued-only", is_flag=True, help="leave out uncatalogued quantities")
-def extract(path, pdf_reader, catalogued_only):
+@click.option("--timeout", type=int, default=300, show_default=True, help="seconds allowed")
+@click.option("--memory-mb", type=int, default=2048, show_default=True, help="memory limit")
+def extract(path, pdf_reader, catalogued_only, timeout, memory_mb):
     """Print one report's extraction as a gold-format JSON object.
 
     Example:
 
         ccas-extract extract corpus/000_29a8765a0cd6bbb0.txt > out.json
     """
-    from .pipeline import run
+    from .ingest import extract_limited
 
     try:
-        extraction = run(path, pdf_reader=pdf_reader)
+        data, warnings = extract_limited(path, pdf_reader=pdf_reader, timeout=timeout,
+                                         memory_mb=memory_mb)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
-    data = extraction.to_gold_format()
+    for warning in warnings:
+        click.echo(f"Warning: {path}: {warning}", err=True)
     if catalogued_only:
         data["indicators"] = [i for i in data["indicators"] if i["indicator"]]
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
