@@ -134,14 +134,35 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, workers: int | N
     :param progress: called with 1 after each file
     :raises StorageError: the database cannot be written (disk full, read-only, not a database)
     """
-    from .catalogue import default_catalogue
-    from .store import open_db, stored_path, write_catalogue, write_rows_once
-    from .workers import run_tasks
+    from .workers import WorkerPool
 
     result = IngestResult()
     found = find_reports(paths)
     result.failed.extend(found.problems)
     result.not_reports.extend(found.not_reports)
+    # Workers start now and load the models while this process opens the database and hashes.
+    count = min(workers or os.cpu_count() or 1, max(1, len(found.files)))
+    pool = WorkerPool(extract_task, workers=count, memory_mb=memory_mb, timeout=timeout,
+                      warm_up=_warm_up) if found.files else None
+    try:
+        return _ingest_found(found, db_path, pool, result, pdf_reader, timeout, progress, on_total)
+    finally:
+        if pool:
+            pool.close()
+
+
+def _warm_up() -> None:
+    from .nlp import alias_pipeline
+    from .pipeline import process  # noqa: F401 - imports every step
+
+    alias_pipeline()
+
+
+def _ingest_found(found, db_path, pool, result: IngestResult, pdf_reader: str, timeout: int,
+                  progress, on_total) -> IngestResult:
+    from .catalogue import default_catalogue
+    from .store import open_db, stored_path, write_catalogue, write_rows_once
+
     try:
         db = open_db(db_path)
         write_catalogue(db, default_catalogue())
@@ -177,12 +198,10 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, workers: int | N
             tick()
         else:
             todo.append(Task(str(path), digest, pdf_reader, timeout, check_report=from_folder))
-    count = min(workers or os.cpu_count() or 1, max(1, len(todo)))
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
-        with closing(run_tasks(extract_task, todo, workers=count, memory_mb=memory_mb,
-                               timeout=timeout)) as results:
+        with closing(pool.run(todo) if pool else (x for x in ())) as results:
             for task, (status, payload) in results:
                 if status == "ok":
                     try:

@@ -27,6 +27,12 @@ from .tokenizer_regex import fast_token_match_compile
 
 SPAN_KEY = "aliases"
 MODEL = "fr_core_news_sm"
+# What the alias pipeline does not load: the statistical components, and the model's stored
+# vocabulary (lexeme probabilities and clusters for those components; 0.2-0.5 s to read). Token
+# texts, norms set by `ccas_lemmas` and the lexical flags are the same without it
+# (tests/test_tokenizer_regex.py compares them on the whole corpus).
+ALIAS_EXCLUDE = ["tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner",
+                 "senter", "vocab"]
 
 
 @Language.component("ccas_lemmas")
@@ -81,8 +87,7 @@ def alias_patterns(catalogue: Catalogue):
 def alias_pipeline() -> Language:
     """fr_core_news_sm's tokenizer plus our lemma and alias components (no statistical model)."""
     with fast_token_match_compile():  # the same tokens, 3.5 s less at every start
-        nlp = spacy.load(MODEL, exclude=["tok2vec", "morphologizer", "parser", "attribute_ruler",
-                                         "lemmatizer", "ner", "senter"])
+        nlp = spacy.load(MODEL, exclude=ALIAS_EXCLUDE)
     nlp.add_pipe("ccas_lemmas")
     nlp.add_pipe("ccas_catalogue_matcher")
     # spaCy's 1,000,000-character guard is for the parser and NER, which this pipeline does not

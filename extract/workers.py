@@ -77,11 +77,17 @@ def call_with_time_limit(function: Callable[..., Any], args: tuple, timeout: int
         signal.signal(signal.SIGALRM, previous)
 
 
-def _worker_main(connection: Connection, function: Callable, memory_mb: int | None) -> None:
+def _worker_main(connection: Connection, function: Callable, memory_mb: int | None,
+                 warm_up: Callable[[], Any] | None) -> None:
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     limit_memory(memory_mb)
+    if warm_up:
+        try:
+            warm_up()
+        except Exception:  # noqa: BLE001, S110 - the first task meets the same error and reports it
+            pass
     while True:
         try:
             task = connection.recv()
@@ -93,10 +99,11 @@ def _worker_main(connection: Connection, function: Callable, memory_mb: int | No
 
 
 class _Worker:
-    def __init__(self, context, function: Callable, memory_mb: int | None):
+    def __init__(self, context, function: Callable, memory_mb: int | None,
+                 warm_up: Callable[[], Any] | None = None):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, function, memory_mb),
-                                       daemon=True)
+        self.process = context.Process(target=_worker_main,
+                                       args=(child, function, memory_mb, warm_up), daemon=True)
         self.process.start()
         child.close()
         self.task: Any = None
@@ -131,33 +138,45 @@ def describe_death(exitcode: int | None) -> str:
     return f"worker process exited (code {exitcode})"
 
 
-def run_tasks(function: Callable[[Any], Any], tasks: Iterable[Any], *, workers: int = 1,
-              memory_mb: int | None = None, timeout: int | None = None,
-              ) -> Iterator[tuple[Any, tuple[str, Any]]]:
-    """Run `function(task)` for each task in worker processes; yield (task, result) as each ends.
+class WorkerPool:
+    """Worker processes started at once (each running `warm_up` while the caller prepares its
+    tasks), then fed one task at a time by `run`."""
 
-    A worker that dies or outlives `timeout` + `KILL_GRACE` yields ``("error", reason)`` for its
-    task and is replaced. `function` should catch its own errors and return a picklable value.
-    """
-    context = multiprocessing.get_context("fork")
-    pending = iter(tasks)
-    idle: list[_Worker] = []
-    busy: dict[Connection, _Worker] = {}
-    count = max(1, workers)
-    exhausted = False
-    try:
+    def __init__(self, function: Callable[[Any], Any], *, workers: int = 1,
+                 memory_mb: int | None = None, timeout: int | None = None,
+                 warm_up: Callable[[], Any] | None = None):
+        self.function, self.memory_mb, self.timeout = function, memory_mb, timeout
+        self.context = multiprocessing.get_context("fork")
+        self.count = max(1, workers)
+        self.warm_up = warm_up
+        self.idle = [self._start() for _ in range(self.count)]
+        self.busy: dict[Connection, _Worker] = {}
+
+    def _start(self) -> _Worker:
+        return _Worker(self.context, self.function, self.memory_mb, self.warm_up)
+
+    def run(self, tasks: Iterable[Any]) -> Iterator[tuple[Any, tuple[str, Any]]]:
+        """Run `function(task)` for each task; yield (task, result) as each ends.
+
+        A worker that dies or outlives `timeout` + `KILL_GRACE` yields ``("error", reason)`` for
+        its task and is replaced. `function` should catch its own errors and return a picklable
+        value.
+        """
+        pending = iter(tasks)
+        idle, busy, timeout = self.idle, self.busy, self.timeout
+        exhausted = False
         while True:
-            while not exhausted and len(busy) < count:
+            while not exhausted and len(busy) < self.count:
                 task = next(pending, _END)
                 if task is _END:
                     exhausted = True
                     break
-                worker = idle.pop() if idle else _Worker(context, function, memory_mb)
+                worker = idle.pop() if idle else self._start()
                 try:
                     worker.give(task)
                 except OSError:  # the idle worker died since its last task
                     worker.stop(kill=True)
-                    worker = _Worker(context, function, memory_mb)
+                    worker = self._start()
                     worker.give(task)
                 busy[worker.connection] = worker
             if not busy:
@@ -184,9 +203,24 @@ def run_tasks(function: Callable[[Any], Any], tasks: Iterable[Any], *, workers: 
                         del busy[connection]
                         worker.stop(kill=True)
                         yield worker.task, ("error", f"took longer than the {timeout} s limit")
+
+    def close(self) -> None:
+        for worker in self.idle:
+            worker.stop()
+        for worker in self.busy.values():
+            worker.stop(kill=True)
+        self.idle, self.busy = [], {}
+
+
+def run_tasks(function: Callable[[Any], Any], tasks: Iterable[Any], *, workers: int = 1,
+              memory_mb: int | None = None, timeout: int | None = None,
+              ) -> Iterator[tuple[Any, tuple[str, Any]]]:
+    """`WorkerPool(function, …).run(tasks)`, the pool closed when the iteration ends."""
+    pool = WorkerPool(function, workers=workers, memory_mb=memory_mb, timeout=timeout)
+    try:
+        yield from pool.run(tasks)
     finally:
-        for worker in [*idle, *busy.values()]:
-            worker.stop(kill=worker in busy.values())
+        pool.close()
 
 
 _END = object()

@@ -39,6 +39,25 @@ def test_same_tokens_as_the_stock_tokenizer_on_the_whole_corpus():
     assert len(tokenizer.token_match.__self__.pattern) < 100_000  # the grouped form is in use
 
 
+def test_alias_pipeline_without_the_stored_vocabulary_gives_the_same_token_attributes():
+    import spacy
+
+    from extract.nlp import ALIAS_EXCLUDE
+
+    full = spacy.load(MODEL, exclude=[name for name in ALIAS_EXCLUDE if name != "vocab"])
+    full.add_pipe("ccas_lemmas")
+    full.max_length = alias_pipeline().max_length
+    attributes = ["text", "norm_", "lower_", "shape_", "is_stop", "like_num", "is_punct",
+                  "is_digit", "is_alpha", "is_space", "whitespace_", "prefix_", "suffix_"]
+    matched = 0
+    for text in [path.read_text(encoding="utf-8") for path in corpus_files()] + [WORDS]:
+        ours, stock = alias_pipeline()(text), full(text)
+        assert [[getattr(t, a) for a in attributes] for t in ours] == \
+            [[getattr(t, a) for a in attributes] for t in stock]
+        matched += len(ours.spans["aliases"])
+    assert matched > 100  # the alias matcher works without the stored vocabulary
+
+
 def test_grouping_keeps_exactly_the_matched_strings():
     big = "[a-z" + "".join(chr(c) for c in range(0xE0, 0xFF) if c != 0xF7) + "]"
     big = big * 4  # a long class, the kind that is costly to compile
