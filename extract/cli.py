@@ -68,7 +68,7 @@ def ingest(paths, db_path, workers, pdf_reader, timeout, memory_mb, quiet):
     click.echo(result.summary)
     named = {str(Path(p)) for p in paths}
     named_failed = any(path in named for path, _ in result.failed)
-    nothing = not result.ingested and not result.skipped
+    nothing = not (result.ingested or result.unchanged or result.duplicates)
     if named_failed or nothing:
         sys.exit(1)
 

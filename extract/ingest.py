@@ -221,7 +221,22 @@ def _ingest_found(found, db_path, pool, result: IngestResult, pdf_reader: str, t
         if in_main:
             signal.signal(signal.SIGTERM, previous)
         db.close()
+    _share_fate_of_originals(result)
     return result
+
+
+def _share_fate_of_originals(result: IngestResult) -> None:
+    """A copy of a file that failed, or is not a report, is reported the same way."""
+    failed, not_reports = dict(result.failed), dict(result.not_reports)
+    kept = []
+    for path, original in result.duplicates:
+        if original in failed:
+            result.failed.append((path, failed[original]))
+        elif original in not_reports:
+            result.not_reports.append((path, not_reports[original]))
+        else:
+            kept.append((path, original))
+    result.duplicates = kept
 
 
 def _terminate(signum, frame):  # pragma: no cover - signal handler

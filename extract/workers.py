@@ -205,9 +205,8 @@ class WorkerPool:
                         yield worker.task, ("error", f"took longer than the {timeout} s limit")
 
     def close(self) -> None:
-        for worker in self.idle:
-            worker.stop()
-        for worker in self.busy.values():
+        # Idle workers hold nothing worth waiting for (one may still be warming up).
+        for worker in [*self.idle, *self.busy.values()]:
             worker.stop(kill=True)
         self.idle, self.busy = [], {}
 
