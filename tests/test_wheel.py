@@ -82,3 +82,12 @@ def test_installed_serve_finds_the_datasette_configuration(installed):
             "assert (DATASETTE_DIR / 'templates').is_dir() and (DATASETTE_DIR / 'static').is_dir()")
     checked = run(installed / "python", "-c", code, cwd=installed)
     assert checked.returncode == 0, checked.stderr
+
+
+def test_make_serve_installs_no_test_extras_and_make_test_says_what_it_installs():
+    serve = run("make", "-n", "-B", "serve", cwd=ROOT)
+    installs = [line for line in serve.stdout.splitlines() if "pip install" in line]
+    assert installs and not any("[test]" in line for line in installs)
+    test = run("make", "-n", "-B", "test", cwd=ROOT).stdout
+    assert test.index("installing the test extras") < test.index("'.[test]'")
+    assert test.index("installing Debian's 'chromium'") < test.index("apt-get install")
