@@ -167,7 +167,7 @@ def _ingest_found(found, db_path, pool, result: IngestResult, pdf_reader: str, t
         db = open_db(db_path)
         write_catalogue(db, default_catalogue())
     except sqlite3.Error as error:
-        raise StorageError(db_path, str(error)) from None
+        raise StorageError(db_path, _storage_reason(error)) from None
     if on_total:
         on_total(len(found.files))
 
@@ -207,7 +207,7 @@ def _ingest_found(found, db_path, pool, result: IngestResult, pdf_reader: str, t
                     try:
                         written = write_rows_once(db, *payload)
                     except sqlite3.Error as error:
-                        raise StorageError(db_path, str(error)) from None
+                        raise StorageError(db_path, _storage_reason(error)) from None
                     (result.ingested if written else result.unchanged).append(task.path)
                     result.warnings.extend((task.path, w) for w in payload[0]["warnings"].split("; ")
                                            if w)
@@ -223,6 +223,13 @@ def _ingest_found(found, db_path, pool, result: IngestResult, pdf_reader: str, t
         db.close()
     _share_fate_of_originals(result)
     return result
+
+
+def _storage_reason(error: sqlite3.Error) -> str:
+    reason = str(error)
+    if "I/O error" in reason or "disk is full" in reason:
+        return f"cannot write the database ({reason}: is the disk full?)"
+    return f"cannot write the database ({reason})"
 
 
 def _share_fate_of_originals(result: IngestResult) -> None:
