@@ -120,6 +120,10 @@ def evaluate(gold_dir, corpus_dir, as_json, errors, min_f1, db_path):
     from .evaluate import evaluate as run_evaluate
     from .evaluate import format_report, store_report
 
+    for folder, option in [(gold_dir, "--gold"), (corpus_dir, "--corpus")]:
+        if not Path(folder).is_dir():
+            raise click.ClickException(f"{Path(folder).resolve()}: no such folder (run from the "
+                                       f"project folder, or pass {option})")
     try:
         report = run_evaluate(gold_dir, corpus_dir)
     except (GoldError, CatalogueError, ReportError) as error:
@@ -165,7 +169,7 @@ def gold_draft(path, output):
         raise click.ClickException(f"{target}: already exists (use -o to write elsewhere)")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    click.echo(f"wrote {target}: {len(data['indicators'])} indicators, "
+    click.echo(f"wrote {target.resolve()}: {len(data['indicators'])} indicators, "
                f"{len(data['sections'])} sections to check")
 
 

@@ -101,3 +101,27 @@ def test_pdf_ingest(real_pdfs, db_path):
     row = next(db["documents"].rows)
     assert row["format"] == "pdf" and row["pages"] > 1
     assert db["sections"].count > 0
+
+
+def test_evaluate_from_another_folder_says_which_folder_is_missing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["evaluate"])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'gold'}: no such folder" in result.output and "--gold" in result.output
+
+
+def test_extract_on_a_folder_or_a_folder_named_like_a_pdf_is_one_line(tmp_path):
+    (tmp_path / "x.pdf").mkdir()
+    for path in [tmp_path, tmp_path / "x.pdf"]:
+        result = CliRunner().invoke(cli, ["extract", str(path)])
+        assert result.exit_code == 1
+        assert result.output == f"Error: {path}: is a folder, not a file (ingest reads folders)\n"
+
+
+def test_extract_holds_to_its_time_limit(tmp_path):
+    big = tmp_path / "long.txt"
+    big.write_text((CORPUS / "002_507d8463a72af1be.txt").read_text(encoding="utf-8") * 30,
+                   encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(big), "--timeout", "3"])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {big}: took longer than the 3 s limit (--timeout)\n"
