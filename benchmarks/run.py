@@ -140,6 +140,19 @@ def _vary(chosen: random.Random, match: re.Match) -> str:
     return str(max(1, int(match.group()) + chosen.randint(-3, 3)))
 
 
+def steady_ms_per_document(db: Path, before: int) -> float:
+    """Milliseconds per document between the first and the last document of a step written."""
+    import sqlite3
+    from datetime import datetime
+
+    rows = sqlite3.connect(db).execute("select ingested_at from documents order by rowid "
+                                       "limit -1 offset ?", [before]).fetchall()
+    times = [datetime.fromisoformat(row[0]) for row in rows]
+    if len(times) < 2:
+        return float("nan")
+    return 1000 * (max(times) - min(times)).total_seconds() / (len(times) - 1)
+
+
 def scale(work: Path, total: int) -> None:
     db = work / "scale.db"
     done = 0
@@ -150,8 +163,10 @@ def scale(work: Path, total: int) -> None:
         generated_reports(step, target - done, start=done)
         taken, main, worker_peaks = watched_ingest(
             [*COMMAND, "ingest", "--quiet", str(step), "--workers", str(workers), "--db", str(db)])
+        steady = steady_ms_per_document(db, done)
         print(f"{f'documents {done + 1}-{target}':44} {1000 * taken / (target - done):8.1f} ms "
-              f"per document  (main {main} MB, workers {', '.join(map(str, worker_peaks))} MB)")
+              f"per document, start-up included; {steady:.1f} ms between the first and last "
+              f"document written  (main {main} MB, workers {', '.join(map(str, worker_peaks))} MB)")
         shutil.rmtree(step)
         done = target
 

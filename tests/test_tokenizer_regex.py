@@ -80,3 +80,11 @@ def test_other_expressions_are_left_alone():
     with fast_token_match_compile():
         assert re.compile("a|b").pattern == "a|b"
     assert re.compile.__module__ == "re"
+
+
+def test_a_text_longer_than_spacys_default_guard_is_tokenized():
+    from extract.reader import DEFAULT_MAX_BYTES
+
+    text = "12 usagers accueillis. " * 50_000  # 1.15 million characters
+    assert len(alias_pipeline()(text)) == 4 * 50_000
+    assert alias_pipeline().max_length > DEFAULT_MAX_BYTES  # any text the reader accepts
