@@ -9,7 +9,8 @@ Prints, on this machine:
    worker and with one per core, in pages/s and as a ratio to raw;
 3. scale: `--scale N` generated text reports (windows of the corpus with varied figures, distinct
    bytes) ingested in three steps into one database (to 1 %, 10 % and 100 % of N), time per
-   document at each step, and the peak memory (VmHWM) of the main process and of each worker.
+   document at each step, and the peak memory (VmHWM) of the main process and of each worker;
+4. the number grammar's CPU time on 1 MB and 2 MB of text on one line (linear: ratio 2).
 
     python benchmarks/run.py [--copies 5] [--scale 10000]   # --scale 0 skips part 3
 """
@@ -171,6 +172,22 @@ def scale(work: Path, total: int) -> None:
         done = target
 
 
+def quantities_scaling(texts: list[Path]) -> tuple[float, float]:
+    """CPU seconds of `find_quantities` on 1 MB and 2 MB of corpus text, one line each (the worst
+    case for anything that looks for the line around a number): linear cost doubles."""
+    from extract.quantities import find_quantities
+
+    base = " ".join(path.read_text(encoding="utf-8").replace("\n", " ") for path in texts)
+    find_quantities(base[:1000])  # load the word lists once
+    seconds = []
+    for size in (1_000_000, 2_000_000):
+        text = (base * (size // len(base) + 1))[:size]
+        started = time.process_time()
+        find_quantities(text)
+        seconds.append(time.process_time() - started)
+    return seconds[0], seconds[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--copies", type=int, default=5, help="copies of each shared PDF")
@@ -185,6 +202,10 @@ def main() -> None:
         shared_pdfs(work, pdfs, args.copies)
         if args.scale:
             scale(work, args.scale)
+        sys.path.insert(0, str(ROOT))
+        one_mb, two_mb = quantities_scaling(sorted((ROOT / "corpus").glob("*.txt")))
+        print(f"{'numbers of 1 MB / 2 MB, one line':44} {one_mb:8.2f} s / {two_mb:.2f} s CPU  "
+              f"(ratio {two_mb / one_mb:.2f}, linear 2.00)")
     finally:
         shutil.rmtree(work)
 

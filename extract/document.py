@@ -67,6 +67,106 @@ class Page(BaseModel):
     height: float | None = None
 
 
+class Cell(BaseModel):
+    """One cell of a table: its row and column index and its span in `Document.text`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    col: int
+    text: str
+    start: int
+    end: int
+
+
+class Table(BaseModel):
+    """A table found in the text (`tables.find_tables`): typed cells, header rows, stub column."""
+
+    page: int
+    start: int
+    end: int
+    cells: list[Cell]
+    header_rows: int = 0
+    stub_columns: int = 0
+    label_rows: int = Field(0, description="rows of labels under figures (an infographic row)")
+    source: str = Field(description="tabs, markdown, aligned or labels")
+
+    @cached_property
+    def _grid(self) -> dict[tuple[int, int], Cell]:
+        return {(cell.row, cell.col): cell for cell in self.cells}
+
+    @property
+    def n_rows(self) -> int:
+        return max((cell.row for cell in self.cells), default=-1) + 1
+
+    @property
+    def n_cols(self) -> int:
+        return max((cell.col for cell in self.cells), default=-1) + 1
+
+    def cell(self, row: int, col: int) -> Cell | None:
+        return self._grid.get((row, col))
+
+    def row(self, row: int) -> list[Cell]:
+        return [cell for cell in self.cells if cell.row == row]
+
+    def row_label(self, row: int) -> str:
+        """The stub cells of a row ("Nombre d'heures réalisées"), or "" without a stub."""
+        return " ".join(c.text for c in self.row(row)[: self.stub_columns] if c.text)
+
+    def column_header(self, col: int) -> str:
+        """The header cells above a column ("2023", "Dépenses"), or "" without a header."""
+        cells = (self.cell(r, col) for r in range(self.header_rows))
+        return " ".join(c.text for c in cells if c is not None and c.text)
+
+    def cell_at(self, offset: int) -> Cell | None:
+        """The cell whose span holds character `offset`."""
+        if not self.start <= offset <= self.end:
+            return None
+        return next((c for c in self.cells if c.start <= offset < max(c.end, c.start + 1)), None)
+
+    @cached_property
+    def year_axis(self) -> str | None:
+        """``columns`` when the header names years, ``rows`` when the stub does, else None."""
+        from .tables import is_year
+
+        stub = self.stub_columns
+        headers = [self.column_header(c) for c in range(stub, self.n_cols)]
+        if self.header_rows and sum(map(is_year, headers)) >= max(1, len(headers) // 2):
+            return "columns"
+        labels = [self.row_label(r) for r in range(self.header_rows, self.n_rows)]
+        if stub and labels and sum(map(is_year, labels)) >= max(1, (len(labels) + 1) // 2):
+            return "rows"
+        return None
+
+    def year_of(self, cell: Cell) -> int | None:
+        """The year a body cell belongs to, by the table's year axis."""
+        from .tables import year_of
+
+        if self.year_axis == "columns":
+            return year_of(self.column_header(cell.col))
+        if self.year_axis == "rows":
+            return year_of(self.row_label(cell.row))
+        return None
+
+    def measure_of(self, cell: Cell) -> str:
+        """The words that name what a body cell measures: the label under it in an infographic
+        row, the column header when the years run down the rows or the header is no year, else
+        the row label."""
+        if self.label_rows:
+            below = self.cell(cell.row + 1, cell.col)
+            return below.text if below is not None else ""
+        header = self.column_header(cell.col)
+        if self.year_axis == "rows" or (header and self.year_axis is None and not self.stub_columns):
+            return header
+        return self.row_label(cell.row) or header
+
+    def is_total_row(self, row: int) -> bool:
+        return self.row_label(row).strip().lower().startswith("total")
+
+    def is_total_column(self, col: int) -> bool:
+        return self.column_header(col).strip().lower().startswith("total")
+
+
 class Document(BaseModel):
     """A report as read from one file."""
 
@@ -101,6 +201,13 @@ class Document(BaseModel):
                     if line.start <= offset <= line.end:
                         return line
         return None
+
+    @cached_property
+    def tables(self) -> list[Table]:
+        """The document's tables (`tables.find_tables`); a reader may set them itself."""
+        from .tables import find_tables
+
+        return find_tables(self)
 
     @property
     def name(self) -> str:

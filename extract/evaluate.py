@@ -254,15 +254,17 @@ def evaluate(gold_dir: str | Path, corpus_dir: str | Path, *,
 
 def format_report(report: Report, *, errors: bool = False) -> str:
     """A readable table of the scores, and with `errors` every miss and false positive."""
-    lines = [f"{'document':32} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5} {'pred':>5} {'num R':>6}"]
+    lines = [f"{'document':32} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5} {'pred':>5} {'num R':>6}"
+             f" {'head P':>6} {'head R':>6}"]
     for doc in report.documents:
-        c = doc.counts
+        c, h = doc.counts, doc.sections
         number = doc.number_found / doc.number_total if doc.number_total else 0
         lines.append(f"{doc.document[:32]:32} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f} "
-                     f"{c.tp + c.fn:5} {c.tp + c.fp:5} {number:6.3f}")
-    t = report.total
+                     f"{c.tp + c.fn:5} {c.tp + c.fp:5} {number:6.3f} {h.precision:6.3f} "
+                     f"{h.recall:6.3f}")
+    t, h = report.total, report.sections
     lines.append(f"{'micro':32} {t.precision:6.3f} {t.recall:6.3f} {t.f1:6.3f} {t.tp + t.fn:5} "
-                 f"{t.tp + t.fp:5} {report.number_recall:6.3f}")
+                 f"{t.tp + t.fp:5} {report.number_recall:6.3f} {h.precision:6.3f} {h.recall:6.3f}")
     s = report.sections
     lines.append(f"\nsections: precision {s.precision:.3f}  recall {s.recall:.3f}  f1 {s.f1:.3f}")
     meta = "  ".join(f"{k} {v:.2f}" for k, v in report.metadata_accuracy.items())

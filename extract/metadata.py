@@ -11,30 +11,51 @@ from collections import Counter
 from functools import cache
 from typing import Literal
 
+import yaml
 from pydantic import BaseModel
 
 from .catalogue import fold
 from .document import Document
+from .paths import SCHEMAS_DIR
 from .quantities import grammar
 
 Kind = Literal["CCAS", "CIAS", "other"]
 DocType = Literal["rapport_activite", "article", "other"]
 
 _YEAR = re.compile(r"(?<![\d,.])(19[89]\d|20[0-4]\d)(?![\d,.])")
-_KIND = {
-    "CIAS": re.compile(r"\bCIAS\b|centre intercommunal d.action sociale", re.I),
-    "CCAS": re.compile(r"\bCCAS\b|centre communal d.action sociale", re.I),
-}
+COVER_CHARS = 1500  # the cover page and the first lines of a report: where it names itself
+
+
+@cache
+def _cues() -> dict:
+    """Patterns of `schemas/metadata.yaml`, compiled."""
+    data = yaml.safe_load((SCHEMAS_DIR / "metadata.yaml").read_text(encoding="utf-8"))
+
+    def either(patterns: list[str]) -> re.Pattern[str]:
+        # a space in a pattern is any run of white space: covers break lines anywhere
+        spaced = (pattern.replace(" ", r"\s+") for pattern in patterns)
+        return re.compile("|".join(f"(?:{pattern})" for pattern in spaced), re.I)
+
+    report = either(data["report"])
+    return {
+        "seat": re.compile(rf"(?:{either(data['seat']).pattern})\s+(?P<place>[A-ZÉÈ][\w'’-]+"
+                           r"(?:[ -](?:sur|en|de|du|la|le|lès)?[ -]?[A-ZÉÈ][\w'’-]+)*)"),
+        "kinds": {kind: either(patterns) for kind, patterns in data["kinds"].items()},
+        "not_a_report": either(data["not_a_report"]),
+        "report": report,
+        "report_year": re.compile(
+            rf"(?:{report.pattern})\W{{0,3}}(?:(?:de l.|pour l.)(?:année|exercice)\s*|annuel\s*)?"
+            r"(?P<year>(?:19|20)\d{2})(?:\s*[-/]\s*(?P<end>(?:19|20)\d{2}))?", re.I),
+    }
 _ORGANISATION = re.compile(
-    r"\b(?P<kind>C[CI]AS)(?:-|\s+(?i:de\s+la\s+|de\s+|du\s+|d['’]|des\s+))"
+    r"\b(?P<kind>C[CI]AS)(?P<prep>-|\s+(?i:de\s+la\s+|de\s+|du\s+|d['’]|des\s+))"
     r"(?P<name>[A-ZÉÈ][\w'’-]+(?:[ -](?:sur |en |de |du |la |le )?[A-ZÉÈ][\w'’-]+)*)"
 )
 _LONG_NAME = re.compile(
-    r"\bcentre (?P<kind>inter)?communal d.action sociale (?:de la |de |du |d'|d’|des )?"
+    r"\bcentre (?P<kind>inter)?communal d.action sociale (?P<prep>de la |de |du |d'|d’|des )?"
     r"(?P<name>[A-ZÉÈ][\w'’-]+(?:[ -][A-ZÉÈ][\w'’-]+)*)",
     re.I,
 )
-_REPORT = re.compile(r"rapport d.activit|bilan d.activit|rapport annuel", re.I)
 _WEB_PAGE = re.compile(r"https?://|partager cet article|commentaires|publié le|repost", re.I)
 _SPLIT_DIGITS = re.compile(r"(?:^\s*(\d)\s*\n\s*\n?){4}", re.M)
 
@@ -47,8 +68,16 @@ class Metadata(BaseModel):
     doc_type: DocType = "other"
 
 
-def guess_kind(text: str) -> Kind:
-    counts = {kind: len(pattern.findall(text)) for kind, pattern in _KIND.items()}
+def guess_kind(document: Document) -> Kind:
+    """The kind of body the report is from, by how it names itself: the first kind its cover
+    names (a centre social or a communauté de communes is no CCAS, whatever partners it
+    mentions); without one on the cover, the social-action kind its text names most."""
+    cover = cover_text(document, COVER_CHARS)
+    named = [(match.start(), kind) for kind, pattern in _cues()["kinds"].items()
+             for match in [pattern.search(cover)] if match]
+    if named:
+        return min(named)[1]
+    counts = {kind: len(_cues()["kinds"][kind].findall(document.text)) for kind in ("CIAS", "CCAS")}
     best = max(counts, key=counts.get)
     return best if counts[best] else "other"
 
@@ -60,7 +89,12 @@ def cover_text(document: Document, chars: int = 800) -> str:
 
 
 def guess_report_year(document: Document) -> int | None:
-    """The year the report covers: the last year on its cover, else its most frequent year."""
+    """The year the report covers: the year right after the words that name an activity report
+    ("rapport d'activité 2019", also inside the minutes of a meeting held in 2020), else the
+    last year on its cover, else its most frequent year."""
+    named = _cues()["report_year"].search(cover_text(document, len(document.text)))
+    if named:
+        return int(named.group("end") or named.group("year"))
     cover = [int(y) for y in _YEAR.findall(cover_text(document))]
     if cover:
         return max(cover)
@@ -92,37 +126,74 @@ def guess_article_year(document: Document) -> int | None:
 def guess_organisation(text: str, kind: Kind) -> tuple[str, str]:
     """The organisation most often named, and its commune."""
     names: Counter[tuple[str, str]] = Counter()
+    written: dict[tuple[str, str], str] = {}  # the preposition as the report writes it
     for match in _ORGANISATION.finditer(text):
-        names[(match.group("kind"), match.group("name"))] += 1
+        key = (match.group("kind"), match.group("name"))
+        names[key] += 1
+        written.setdefault(key, " ".join(match.group("prep").split()).lower())
     for match in _LONG_NAME.finditer(text):
-        names[("CIAS" if match.group("kind") else "CCAS", match.group("name"))] += 1
+        key = ("CIAS" if match.group("kind") else "CCAS", match.group("name"))
+        names[key] += 1
+        written.setdefault(key, " ".join((match.group("prep") or "de").split()).lower())
     ranked = [item for item, _ in names.most_common() if item[0] == kind] or [
         item for item, _ in names.most_common()
     ]
     if not ranked:
         return "", ""
     found_kind, name = ranked[0]
-    separator = "-" if f"{found_kind}-{name}" in text else " de "
+    preposition = written.get((found_kind, name), "de")
     commune = name.split(" Agglo")[0].strip()
     if name.isupper():
         name = commune = name.title()
-    return f"{found_kind}{separator}{name}", commune
+    return f"{found_kind}{_joined(preposition, name)}{name}", commune
 
 
-def guess_doc_type(document: Document) -> DocType:
+def _joined(preposition: str, name: str) -> str:
+    """The words between "CCAS" and a name, as French writes them: "-", " du ", " d'" before a
+    vowel ("CCAS d'Aix-en-Provence", not "CCAS de Aix")."""
+    if preposition == "-":
+        return "-"
+    if preposition in {"de", "d'", "d’"}:
+        return " d'" if fold(name[:1]) in "aeiouyh" else " de "
+    return f" {preposition} "
+
+
+SEAT_WINDOW = 80  # characters before "basé à X" where the body itself must be named
+
+
+def _seat(text: str) -> str:
+    """Where an intercommunal body says it sits ("un CIAS basé à Craon"): the place after the
+    phrase, when the body is named just before it (not "une antenne basée à ...")."""
+    for match in _cues()["seat"].finditer(text):
+        before = text[max(0, match.start() - SEAT_WINDOW):match.start()]
+        if _cues()["kinds"]["CIAS"].search(before) and not re.search(r"[.;]\s", before[-30:]):
+            return match.group("place")
+    return ""
+
+
+def guess_doc_type(document: Document, kind: Kind = "other") -> DocType:
+    """An article (a web page), an activity report, or other: a document whose cover says it is
+    minutes, a public service's price-and-quality report or a magazine is other, unless it is a
+    social-action body's (`kind`) and holds an activity report named with its year."""
     head = document.text[:3000]
-    if _WEB_PAGE.search(document.text) and not _REPORT.search(head):
+    report = _cues()["report"]
+    if _cues()["not_a_report"].search(cover_text(document, COVER_CHARS)):
+        holds_report = kind != "other" and _cues()["report_year"].search(document.text)
+        return "rapport_activite" if holds_report else "other"
+    if _WEB_PAGE.search(document.text) and not report.search(head):
         return "article"
-    if _REPORT.search(document.text):
+    if report.search(document.text):
         return "rapport_activite"
     return "other"
 
 
 def guess_metadata(document: Document) -> Metadata:
     """Return the metadata of `document` as the gold `metadata` object has it."""
-    kind = guess_kind(document.text)
+    kind = guess_kind(document)
     organisation, commune = guess_organisation(document.text, kind)
-    doc_type = guess_doc_type(document)
+    if kind == "CIAS":
+        commune = _seat(document.text) or commune
+    doc_type = guess_doc_type(document, kind)
     report_year = guess_report_year(document)
     if doc_type == "article":
         report_year = guess_article_year(document) or report_year

@@ -13,9 +13,14 @@ from pydantic import BaseModel, ConfigDict
 from .catalogue import Catalogue
 from .document import Document
 from .indicators import IndicatorValue, extract_indicators
+from .interleaving import interleaved_pages
 from .metadata import Metadata, guess_metadata
+from .quantities import number_warnings
 from .reader import read_document
 from .sections import Section, find_sections
+
+NOT_A_REPORT_CONFIDENCE = 0.2  # confidence kept for values of a document that is no report
+INTERLEAVED_CONFIDENCE = 0.5  # confidence kept for values read on a page of interleaved columns
 
 
 class Extraction(BaseModel):
@@ -52,12 +57,29 @@ def _plain_number(value: float) -> int | float:
 
 def process(document: Document, *, catalogue: Catalogue | None = None) -> Extraction:
     """Run the steps after reading on one `Document`."""
+    # numbers too large for a float are refused as values: say so on the document
+    document.warnings.extend(w for w in number_warnings(document.plain) if w not in document.warnings)
     metadata = guess_metadata(document)
-    sections = find_sections(document)
+    sections = find_sections(document, document.warnings)
     indicators = extract_indicators(
         document, sections, report_year=metadata.report_year, catalogue=catalogue,
         narrative=metadata.doc_type == "article",
     )
+    interleaved = set(interleaved_pages(document))
+    if interleaved:
+        listed = ", ".join(map(str, sorted(interleaved)))
+        document.warnings.append(f"pages read across two columns (lines interleaved): {listed}; "
+                                 "their values have lower confidence")
+        for value in indicators:
+            if value.page in interleaved:
+                value.confidence = round(value.confidence * INTERLEAVED_CONFIDENCE, 3)
+    if metadata.doc_type == "other" or metadata.kind == "other":
+        # kept for the record, but no researcher's view should take them for a CCAS's figures
+        document.warnings.append("not an activity report of a CCAS or CIAS "
+                                 f"(kind {metadata.kind}, type {metadata.doc_type}): "
+                                 "values kept with low confidence")
+        for value in indicators:
+            value.confidence = round(value.confidence * NOT_A_REPORT_CONFIDENCE, 3)
     return Extraction(document=document, metadata=metadata, sections=sections,
                       indicators=indicators)
 

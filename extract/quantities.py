@@ -2,90 +2,56 @@
 
 `find_quantities(text)` returns `Quantity` objects for numbers written in digits ("39 975",
 "12 072,33 €", "4,8M€", "9.500") and in words ("cinquante places", "un million d'euros").
-Each gets a `role`: ``value`` for a measure that may be an indicator, or ``year``, ``date``,
-``phone``, ``postcode``, ``legal``, ``age``, ``change``, ``ordinal``, ``page`` for numbers that
-never are. The rules follow `../shared/spec/gold-format.md`, "Normalising values"; the word lists
-are in `schemas/quantities.yaml`.
+Each gets a `role`: ``value`` for a measure that may be an indicator, or one for numbers that
+never are: ``year``, ``date``, ``time`` (de 9h à 12h), ``phone`` (02 43 09 09 65, composer le 17),
+``reference`` (le 115, au 3919), ``identifier`` (SIRET), ``postcode``, ``legal``, ``age``,
+``change``, ``ordinal`` (1er, Partie 2), ``outline`` (the 1.3.2 of a heading), ``page`` (of the
+table of contents). The reading of a number is in `number_grammar.py`, the roles that layout gives
+in `number_layout.py`, the word lists in `schemas/quantities.yaml`.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import math
 import re
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Iterator
+from decimal import Decimal
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel
 
-from .catalogue import default_catalogue, fold, lemma_key
-from .paths import SCHEMAS_DIR
+from .catalogue import fold, lemma_key
+from .number_grammar import (
+    exact_number,
+    grammar,
+    number_words_pattern,
+    parse_number,
+    parse_number_words,
+    patterns,
+)
+from .number_layout import layout_roles
+
+__all__ = ["Quantity", "Role", "classify", "counted_noun", "find_quantities",
+           "find_word_quantities", "grammar", "match_unit", "number_warnings", "parse_number",
+           "parse_number_words", "season_end"]
 
 Role = Literal[
-    "value", "year", "date", "phone", "postcode", "legal", "age", "change", "ordinal", "page"
+    "value", "year", "date", "time", "phone", "reference", "identifier", "postcode", "legal", "age",
+    "change", "ordinal", "outline", "page",
 ]
 
-_SPACE = "[ \u00a0\u202f\u2009]"
-_NUMBER = re.compile(
-    rf"(?<![\w.,/\d])(?<!\d-)(?P<num>\d{{1,3}}(?:{_SPACE}\d{{3}})+(?:,\d+)?(?![\d.])"
-    rf"|\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?(?![\d.])"
-    rf"|\d+(?:,\d+|\.\d{{1,2}}(?!\d))?)(?=\s?(?:M€|k€|K€|Md€)|[^\w]|$)"
-)
-_MULTIPLIER = re.compile(r"^\s?(M€|k€|K€|Md€|millions?\b|milliards?\b)", re.I)
-_PHONE = re.compile(r"(?<!\d)0\d(?:[ .]?\d{2}){4}(?!\d)")
-_TIME = re.compile(r"(?<!\d)\d{1,2}\s?h\s?\d{2}(?!\d)|(?<!\d)\d{1,2}/\d{1,2}(?:/\d{2,4})?(?!\d)")
+_PHONE = re.compile(r"(?<!\d)0\d(?:[ .]?\d{2}){4}(?!\d)|(?<!\d)0[ .]?8\d{2}(?:[ .]?\d{3}){2}(?!\d)")
+_TIME = re.compile(r"(?<!\d)\d{1,2}\s?h\s?\d{2}(?!\d)|(?<!\d)\d{1,2}/\d{1,2}(?:/\d{2,4})?(?!\d)"
+                   r"|(?<!\d)\d{1,2}\s?[hj]\s?/\s?\d{1,2}\s?[hj]?(?!\w)")
+_DOTTED_DATE = re.compile(r"(?<![\d.])(?:[0-3]?\d[.-][01]?\d[.-](?:19|20)\d{2}"
+                          r"|[0-3]\d\.[01]\d\.\d{2})(?![\d.]\d)")
+_SIRET = re.compile(r"(?<!\d)(?<!\d[ .\u00a0])\d{3}[ .\u00a0]?\d{3}[ .\u00a0]?\d{3}[ .\u00a0]?\d{5}(?!\d)")
 _YEAR_PAIR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s?[/-]\s?(?:19|20)?\d{2}(?!\d)")
 _ORDINAL_AFTER = re.compile(r"^\s{0,3}(?:er|ère|ere|e|ème|eme|nd|nde|è)\b")
 _WORD = re.compile(r"[\w'’-]+|[€%]", re.U)
-
-
-@dataclass(frozen=True)
-class Grammar:
-    """The word lists of the number grammar (`schemas/quantities.yaml`)."""
-
-    unit_synonyms: dict[str, str]
-    multipliers: dict[str, int]
-    number_words: dict[str, int]
-    approx_markers: tuple[str, ...]
-    legal_prefixes: frozenset[str]
-    months: frozenset[str]
-    age_units: tuple[str, ...]
-    change_after: tuple[str, ...]
-    change_before: tuple[str, ...]
-    units: dict[str, str]  # lemma key of a unit noun → catalogue unit as written
-    max_unit_words: int
-    not_nouns: frozenset[str]
-    leading_adjectives: frozenset[str]
-
-    @classmethod
-    def load(cls) -> Grammar:
-        data = yaml.safe_load((SCHEMAS_DIR / "quantities.yaml").read_text(encoding="utf-8"))
-        units: dict[str, str] = {}
-        for entry in default_catalogue().indicators:
-            for unit in entry.units:
-                units.setdefault(lemma_key(unit), unit)
-        for raw, unit in data["unit_synonyms"].items():
-            units[lemma_key(str(raw))] = unit
-        return cls(
-            unit_synonyms={fold(str(k)): v for k, v in data["unit_synonyms"].items()},
-            multipliers={fold(k): v for k, v in data["multipliers"].items()},
-            number_words={fold(k): v for k, v in data["number_words"].items()},
-            approx_markers=tuple(fold(w) for w in data["approx_markers"]),
-            legal_prefixes=frozenset(fold(w) for w in data["legal_prefixes"]),
-            months=frozenset(fold(w) for w in data["months"]),
-            age_units=tuple(fold(w) for w in data["age_units"]),
-            change_after=tuple(fold(w) for w in data["change_after"]),
-            change_before=tuple(fold(w) for w in data["change_before"]),
-            units=units,
-            max_unit_words=max(len(key.split()) for key in units),
-            not_nouns=frozenset(fold(w) for w in data["not_nouns"]),
-            leading_adjectives=frozenset(fold(w) for w in data["leading_adjectives"]),
-        )
-
-
-@cache
-def grammar() -> Grammar:
-    return Grammar.load()
+_WINDOW = 300  # characters of a line read around a number (bounds the cost on one-line texts)
 
 
 class Quantity(BaseModel):
@@ -103,60 +69,29 @@ class Quantity(BaseModel):
     role: Role = "value"
 
 
-def parse_number(raw: str) -> float:
-    """Normalise a number as written: `39 975` → 39975, `12 072,33` → 12072.33, `9.500` → 9500,
-    `76.42` → 76.42."""
-    compact = re.sub(r"[ \u00a0\u202f\u2009]", "", raw)
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", compact):
-        compact = compact.replace(".", "")
-    return float(compact.replace(",", "."))
-
-
-def parse_number_words(words: list[str]) -> float | None:
-    """Value of French number words: ["dix", "sept"] → 17, ["quatre", "vingt", "dix"] → 90."""
-    table = grammar().number_words
-    total = current = 0
-    previous = None
-    for word in words:
-        if word == "et":
-            continue
-        if word not in table and word not in grammar().multipliers:
-            return None
-        if word in grammar().multipliers:
-            total += max(current, 1) * grammar().multipliers[word]
-            current = 0
-        elif table[word] == 100:
-            current = max(current, 1) * 100
-        elif table[word] == 1000:
-            total += max(current, 1) * 1000
-            current = 0
-        elif table[word] == 20 and previous == "quatre":
-            current += 80 - 4
-        else:
-            current += table[word]
-        previous = word
-    return float(total + current)
-
-
 def _words_after(text: str, position: int, limit: int = 6) -> list[tuple[str, int, int]]:
     """The next words after `position` on the same line, then the next non-empty line's words
     when the number stands alone at the end of its line (infographics)."""
     found = []
-    line_end = text.find("\n", position)
-    line_end = len(text) if line_end < 0 else line_end
+    line_end = text.find("\n", position, position + _WINDOW)
+    if line_end < 0:  # a long line: its next words are near, and no next line is read
+        line_end = min(len(text), position + _WINDOW)
+        if line_end < len(text):
+            return [(m.group(), m.start(), m.end())
+                    for m in itertools.islice(_WORD.finditer(text, position, line_end), limit)]
     for match in _WORD.finditer(text, position, line_end):
         found.append((match.group(), match.start(), match.end()))
         if len(found) >= limit:
             return found
-    if found or "\t" in text[text.rfind("\n", 0, position) + 1 : line_end]:
+    if found or "\t" in text[_line_start(text, position) : line_end]:
         return found  # a table cell's label is its row and column, never the next row
     # Alone on its line: look at the first words of the next non-blank line (at most 2 lines on).
     cursor = line_end
     for _ in range(3):
         if cursor >= len(text):
             break
-        next_end = text.find("\n", cursor + 1)
-        next_end = len(text) if next_end < 0 else next_end
+        next_end = text.find("\n", cursor + 1, cursor + 1 + _WINDOW)
+        next_end = min(len(text), cursor + 1 + _WINDOW) if next_end < 0 else next_end
         segment = text[cursor + 1 : next_end]
         if segment.strip():
             for match in _WORD.finditer(text, cursor + 1, next_end):
@@ -210,9 +145,14 @@ def counted_noun(words: list[tuple[str, int, int]]) -> str:
     return word
 
 
+def _line_start(text: str, position: int) -> int:
+    """The start of the line of `position`, or of the window of the line before it."""
+    window = max(0, position - _WINDOW)
+    return max(window, text.rfind("\n", window, position) + 1)
+
+
 def _before(text: str, position: int, chars: int = 30) -> str:
-    line_start = text.rfind("\n", 0, position) + 1
-    return fold(text[max(line_start, position - chars) : position])
+    return fold(text[max(_line_start(text, position), position - chars) : position])
 
 
 def classify(text: str, quantity: Quantity) -> Role:
@@ -226,16 +166,24 @@ def classify(text: str, quantity: Quantity) -> Role:
     first_after = after.split()[0].strip(".,;:)") if after.split() else ""
     if first_after in g.months and quantity.value <= 31:
         return "date"
+    if _ends_with_call_word(before):
+        return "phone"  # "numéro vert : 3919", "composer le 17", "tél. 115"
     last_before = before.split()[-1] if before.split() else ""
     if last_before in g.legal_prefixes or last_before.endswith(("n°", "l.", "r.", "d.")):
         return "legal"
+    if last_before in g.outline_words:
+        return "ordinal"  # "Partie 2", "Axe 3", "Tableau 4"
+    if last_before in g.page_words:
+        return "page"
     if re.fullmatch(r"(?:19[5-9]\d|20[0-5]\d)", raw) and quantity.unit in (None, "%"):
         return "year"
-    if re.match(r"^\s?(?:-|–|à|a)\s?\d{1,3}\s?(?:ans|mois)\b", after):
-        return "age"  # the first bound of an age range: "(3-11 ans)", "de 3 à 12 ans"
+    if re.match(r"^\s?(?:-|–|à|a|et)\s?\d{1,3}\s?(?:ans|mois)\b", after):
+        return "age"  # the first bound of an age range: "(3-11 ans)", "de 3 à 12 ans", "entre 85 et 94 ans"
     if quantity.unit is None and any(after.lstrip().startswith(w + " ") or
                                      after.lstrip().rstrip() == w for w in g.age_units):
         return "age"
+    if quantity.unit == "heures" and _is_clock_time(text, quantity):
+        return "time"
     if re.search(r"[+\-−–]\s?$", before) and (
         quantity.unit == "%" or after.lstrip().startswith(("%", "pt", "point"))
     ):
@@ -244,7 +192,26 @@ def classify(text: str, quantity: Quantity) -> Role:
         return "change"
     if any(before.rstrip().endswith(w) for w in g.change_before):
         return "change"
+    if last_before in g.reference_articles and quantity.unit is None and raw.isdigit():
+        return "reference"  # "le 115", "au 3919": a number that names a service
     return "value"
+
+
+def _ends_with_call_word(before: str) -> bool:
+    """True when `before` ends with a call word, maybe with a colon or "le" after it
+    ("numéro vert : 3919", "composer le 17", "(tél. 115")."""
+    words = re.sub(r"[\s:]+(?:le|au)?[\s:]*$", "", before).lstrip("(").split()
+    calls = grammar().call_words
+    return any(" ".join(words[-size:]).lstrip("(") in calls for size in (1, 2, 3))
+
+
+def _is_clock_time(text: str, quantity: Quantity) -> bool:
+    """True for a time of day ("de 9h à 12h", "24h/24"), not a number of hours ("1 500h",
+    "20h de formation"): an hour of the clock, the h glued to it, no "de" after."""
+    if quantity.value > 24 or not quantity.raw.isdigit() or quantity.unit_raw.lower() != "h":
+        return False
+    after = text[quantity.end : quantity.end + 6]
+    return after[:1].lower() == "h" and not re.match(r"h\s+(?:de|d['’])", after, re.I)
 
 
 def _is_approx(text: str, start: int) -> bool:
@@ -252,13 +219,42 @@ def _is_approx(text: str, start: int) -> bool:
     return any(before.endswith(marker) for marker in grammar().approx_markers)
 
 
-def _masked_spans(text: str) -> list[tuple[int, int, Role]]:
+class RoleSpans:
+    """Spans of the text whose numbers have a known role (phones, dates, outline numbers...)."""
+
+    def __init__(self, spans: list[tuple[int, int, Role]]):
+        self.spans = sorted(spans, key=lambda span: span[0])
+        self.starts = [start for start, _, _ in self.spans]
+        self.reach = list(itertools.accumulate((end for _, end, _ in self.spans), max))
+
+    def role_at(self, position: int) -> Role | None:
+        index = bisect.bisect_right(self.starts, position) - 1
+        while index >= 0 and self.reach[index] > position:
+            if self.spans[index][1] > position:
+                return self.spans[index][2]
+            index -= 1
+        return None
+
+
+def _role_spans(text: str) -> RoleSpans:
+    """The spans a number's neighbours give a role before its own words are read."""
     spans: list[tuple[int, int, Role]] = []
-    for pattern, role in ((_PHONE, "phone"), (_TIME, "date")):
+    for pattern, role in ((_PHONE, "phone"), (_TIME, "date"), (_DOTTED_DATE, "date"),
+                          (_SIRET, "identifier")):
         spans.extend((m.start(), m.end(), role) for m in pattern.finditer(text))
+    spans.extend((m.start("id"), m.end("id"), "identifier")
+                 for m in patterns().identifier.finditer(text))
     spans.extend((m.start(), m.end(), "year") for m in _YEAR_PAIR.finditer(text)
                  if season_end(m.group()) is not None)
-    return spans
+    spans.extend(layout_roles(text, contents_titles=grammar().contents_titles,
+                              is_measure=lambda offset: _is_measure(text, offset)))
+    return RoleSpans(spans)
+
+
+def _is_measure(text: str, offset: int) -> bool:
+    """True when a unit or a multiplier starts at `offset` ("1.5 ETP", "2.5 millions")."""
+    return bool(patterns().multiplier.match(text, offset - 1)) or (
+        match_unit(_words_after(text, offset))[0] is not None)
 
 
 def season_end(pair: str) -> int | None:
@@ -269,70 +265,103 @@ def season_end(pair: str) -> int | None:
     return later if int(first) <= later <= int(first) + 1 else None
 
 
+def _digit_numbers(text: str) -> Iterator[tuple[re.Match[str], Decimal | None, re.Match[str] | None]]:
+    """Every number written in digits: its match, exact value (None when out of a float's
+    range) and multiplier match."""
+    g = grammar()
+    compiled = patterns()
+    for match in compiled.number.finditer(text):
+        if match.group("sequence"):  # its first part: the day of a date, a chapter
+            yield match, Decimal(match.group("sequence").split(".")[0]), None
+            continue
+        number = exact_number(match.group("num"))
+        scaled = compiled.multiplier.match(text, match.end("num"))
+        if number is not None and scaled:
+            factor = (g.multiplier_abbreviations[scaled.group("abbr")] if scaled.group("abbr")
+                      else g.multipliers[fold(scaled.group("word"))])
+            number *= factor
+        if number is not None and not math.isfinite(float(number)):
+            number = None
+        yield match, number, scaled
+
+
+def number_warnings(text: str) -> list[str]:
+    """One line about the numbers of `text` too large for a float, refused as values (empty
+    when there are none)."""
+    refused = [match for match, number, _ in _digit_numbers(text) if number is None]
+    if not refused:
+        return []
+    first = refused[0]
+    shown = first.group("num") if len(first.group("num")) <= 20 else first.group("num")[:17] + "..."
+    return [f"{len(refused)} number(s) too large to be a value, ignored (first at offset "
+            f"{first.start('num')}: {shown})"]
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Return every number of `text` (digits and words), in order, with its role.
 
     `text` should be `Document.plain` (markup blanked) so that offsets are the document's.
+    A number too large for a float is left out (`number_warnings` says so).
     """
-    g = grammar()
-    masked = _masked_spans(text)
+    roles = _role_spans(text)
     found: list[Quantity] = []
-    for match in _NUMBER.finditer(text):
+    multiplier_spans: list[tuple[int, int]] = []
+    for match, number, scaled in _digit_numbers(text):
         start, end = match.span("num")
-        inside = next((role for s, e, role in masked if s <= start < e), None)
-        raw = match.group("num")
-        value = parse_number(raw)
-        multiplier = 1
-        unit_from = end
-        scaled = _MULTIPLIER.match(text[end : end + 12])
+        unit_from = scaled.end() if scaled else end
         if scaled:
-            multiplier = g.multipliers[fold(scaled.group(1))]
-            unit_from = end + scaled.end()
+            multiplier_spans.append((end, unit_from))
+        if number is None:
+            continue
+        raw = match.group("num")
         words = _words_after(text, unit_from)
-        if scaled and scaled.group(1).endswith("€"):
-            words = [("€", end, unit_from)] + words
         unit, unit_raw, unit_end = match_unit(words)
         if unit_end and re.fullmatch(r"(?:19|20)\d{2}", raw) and "\n" in text[end:unit_end]:
             unit, unit_raw, unit_end = None, "", None  # a year ending its line, not "2023 attestations"
         quantity = Quantity(
-            value=value * multiplier, raw=raw, start=start, end=end, unit=unit,
+            value=float(number), raw=raw, start=start, end=end, unit=unit,
             unit_raw=unit_raw, unit_end=unit_end, approx=_is_approx(text, start),
             noun="" if unit or scaled else counted_noun(words),
         )
+        inside = roles.role_at(start)
         if inside:
             quantity.role = inside
+        elif match.group("sequence"):
+            quantity.role = "reference"  # "voir 2.3.1", a version number
         elif re.fullmatch(r"\d{5}", raw) and re.match(r"\s[A-ZÉ]", text[end : end + 2]):
             quantity.role = "postcode"
         else:
             quantity.role = classify(text, quantity)
+            if quantity.role == "value" and _is_negative_result(text, quantity):
+                quantity.value = -quantity.value
         found.append(_in_kilograms(quantity))
-    found.extend(find_word_quantities(text))
+    # the "millions" of "2,05 millions" is the multiplier of a number, not a number of its own
+    found.extend(q for q in find_word_quantities(text) if not _inside(multiplier_spans, q.start))
     found.sort(key=lambda q: q.start)
     return found
 
 
-_NUMBER_WORDS_RE: re.Pattern[str] | None = None
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    index = bisect.bisect_right(spans, (position, math.inf)) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
 
 
-def _number_words_re() -> re.Pattern[str]:
-    global _NUMBER_WORDS_RE
-    if _NUMBER_WORDS_RE is None:
-        words = sorted(set(grammar().number_words) | set(grammar().multipliers), key=len,
-                       reverse=True)
-        alternatives = "|".join(re.escape(w) for w in words if w.isalpha())
-        _NUMBER_WORDS_RE = re.compile(
-            rf"(?<![\w-])(?P<words>(?:{alternatives})(?:[- ](?:et[- ])?(?:{alternatives}))*)"
-            r"(?![\w-])",
-            re.I,
-        )
-    return _NUMBER_WORDS_RE
+def _is_negative_result(text: str, quantity: Quantity) -> bool:
+    """True for a result written negative: "Résultat : -12 345 €", "Résultat (12 345) €" (a
+    sign elsewhere is no part of a number: gold-format.md, "+ 624" → 624)."""
+    before = text[_line_start(text, quantity.start) : quantity.start]
+    minus = re.search(r"[^\s\-−–][\s:=]*[\s:=][-−–]\s?$", before)  # not "N-1", not a bullet
+    parenthesised = before.rstrip(" \u00a0").endswith("(") and re.match(
+        r"\s?(?:€|(?i:eur|euros?))?\s?\)", text[quantity.end : quantity.end + 12])
+    label = fold(before) if minus or parenthesised else ""
+    return any(word in label for word in grammar().signed_labels)
 
 
 def find_word_quantities(text: str) -> list[Quantity]:
     """Numbers written in words, kept only when a unit noun or a multiplier follows them
     ("cinquante places", "un million d'euros"): "un" alone is an article, not a count."""
     found = []
-    for match in _number_words_re().finditer(text):
+    for match in number_words_pattern().finditer(text):
         words = [fold(w) for w in re.split(r"[- ]", match.group("words")) if w]
         value = parse_number_words(words)
         if value is None:

@@ -1,66 +1,27 @@
 """Sections: find a report's heading tree in a `Document`.
 
 `find_sections(document)` is a chain of small steps: drop the lines that are not content (table of
-contents, running headers and footers, page numbers), pick heading lines by their cues (font size
-and weight in PDFs; numbering, short upper-case lines and short title lines between blank lines in
-text), give each a level, then cut the text into sections.
+contents, running headers and footers, page numbers: `contents.py`, `headings.py`), pick heading
+lines by their cues (outline numbers, font size and weight in PDFs, short title lines in text),
+give each a level, check that the tree is plausible, then cut the text into sections.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections import Counter
-from dataclasses import dataclass
-
-import yaml
 from pydantic import BaseModel, Field
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
-from .document import Document, Line, blank_markup
-from .paths import SCHEMAS_DIR
+from .contents import contents_numbers, entry_key, toc_headings, toc_lines, toc_titles
+from .document import Document
+from .headings import Candidate, body_font_size, cue_headings, fold_title, normalise_title
 
-MAX_HEADING_CHARS = 90
-MAX_HEADING_WORDS = 12
-_NUMBERING = re.compile(r"^\s*((?:\d{1,2}\.){1,3}\d{0,2}|[IVX]{1,4}\.|[A-H]\.|[a-h]\))\s+\S")
-_TOC_ENTRY = re.compile(r"^\s*\S.{2,}?(?:\t|\.{3,}|\s{2,}|…+)\s*\d{1,3}\s*$")
-_TOC_TITLE = re.compile(r"^\s*(sommaire|table des mati[èe]res|contents)\s*$", re.I)
-_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?\s*$", re.I)
-_SENTENCE_END = re.compile(r"[.;,]\s*$|^\W*$")
-_NOT_TITLE_START = re.compile(r"^[\s\W]*[a-zà-ÿ0-9(+\-–—%€]")
-_BULLET = re.compile(r"^\s*[-»•▪●◦■]\s")
-_DEFINITION = re.compile(r"^[^:]{1,40}\s?:\s*\S")  # "APA : Allocation ...", "Directeur : X"
-_INDENT = re.compile(r"^[ \t\u00a0]{3,}\S")
+__all__ = ["Section", "find_sections", "minor_headings", "normalise_title", "section_at",
+           "section_path"]
 
-
-@dataclass(frozen=True)
-class LayoutCues:
-    """Word lists that tell headings from captions, labels and page furniture."""
-
-    caption_first_words: frozenset[str]
-    label_first_words: frozenset[str]
-    furniture: frozenset[str]
-    document_title: re.Pattern[str]
-
-    @classmethod
-    def load(cls, path=None) -> LayoutCues:
-        data = yaml.safe_load(open(path or SCHEMAS_DIR / "layout.yaml", encoding="utf-8"))
-        return cls(
-            caption_first_words=frozenset(data["caption_first_words"]),
-            label_first_words=frozenset(data["label_first_words"]),
-            furniture=frozenset(_fold(w) for w in data["furniture"]),
-            document_title=re.compile("|".join(data["document_title_patterns"]), re.I),
-        )
-
-
-_CUES: LayoutCues | None = None
-
-
-def layout_cues() -> LayoutCues:
-    global _CUES
-    if _CUES is None:
-        _CUES = LayoutCues.load()
-    return _CUES
+MIN_CONTENTS_FOUND = 0.3  # share of contents entries found in the body for the contents to lead
+MAX_HEADINGS_PER_PAGE = 8  # more, on average, and the cues are reading list items or labels
+MIN_PAGES_WITH_HEADINGS = 5  # a report this long has chapters
+LARGER = 1.05  # a type this much larger than the body's is a heading's
 
 
 class Section(BaseModel):
@@ -76,130 +37,44 @@ class Section(BaseModel):
     text: str = ""
 
 
-@dataclass
-class Candidate:
-    line: Line
-    title: str
-    level: int
-
-
-def normalise_title(title: str) -> str:
-    """Whitespace-normalised title, as the gold comparison uses."""
-    return " ".join(title.split())
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
-
-
-def clean_text(text: str) -> str:
-    """`text` without markup and surrounding blanks, whitespace normalised."""
-    return normalise_title(blank_markup(text))
-
-
-def clean_line(line: Line) -> str:
-    """The text of a line without markup and surrounding blanks."""
-    return clean_text(line.text)
-
-
-def heading_title(line: Line) -> str:
-    """A heading's title as written: bold/italic stars and bullets dropped, `^{er}` kept."""
-    return normalise_title(re.sub(r"\*+", " ", line.text))
-
-
-def is_upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) / len(letters) >= 0.8
-
-
-def toc_lines(lines: list[Line]) -> set[int]:
-    """Given the lines of a document, return the offsets of table-of-contents lines.
-
-    A table of contents is a run of at least three entries ending in a page number, or the lines
-    under a "Sommaire" title up to the next blank run.
-    """
-    found: set[int] = set()
-    run: list[Line] = []
-    for line in lines + [Line(text="", start=-1, end=-1, page=0)]:
-        if _TOC_ENTRY.match(line.text):
-            run.append(line)
-        elif line.is_blank and run:
-            continue
-        else:
-            if len(run) >= 3:
-                found.update(entry.start for entry in run)
-            run = []
-    for line in lines:
-        if _TOC_TITLE.match(clean_line(line)):
-            found.add(line.start)
-    return found
-
-
-def repeated_lines(document: Document) -> set[str]:
-    """Return the folded texts of running headers and footers: short lines on many pages."""
-    if len(document.pages) < 4:
-        return set()
-    seen: Counter[str] = Counter()
-    for page in document.pages:
-        texts = [clean_line(line) for line in page.lines if not line.is_blank]
-        edge = texts[:2] + texts[-2:]
-        seen.update({_fold(text) for text in edge if len(text) < 80})
-    threshold = max(3, len(document.pages) // 3)
-    return {text for text, count in seen.items() if count >= threshold}
-
-
-def body_font_size(document: Document) -> float | None:
-    """The most common font size, weighted by characters: the body text's size."""
-    sizes: Counter[float] = Counter()
-    for line in document.lines:
-        if line.font_size:
-            sizes[line.font_size] += len(line.text)
-    return sizes.most_common(1)[0][0] if sizes else None
-
-
-def _looks_like_title(text: str) -> bool:
-    words = text.split()
-    if not 1 <= len(words) <= MAX_HEADING_WORDS or len(text) > MAX_HEADING_CHARS:
-        return False
-    if len(text) < 3 or _SENTENCE_END.search(text) or _NOT_TITLE_START.match(text):
-        return False
-    letters = sum(c.isalpha() for c in text)
-    if letters < 0.6 * len(text.replace(" ", "")):
-        return False
-    cues = layout_cues()
-    first = _fold(words[0]).strip(":")
-    if first in cues.caption_first_words or _fold(text) in cues.furniture:
-        return False
-    if first in cues.label_first_words and len(words) <= 4:
-        return False
-    if cues.document_title.match(text):
-        return False
-    return not _DEFINITION.match(text)
-
-
-def toc_titles(document: Document, skip: set[int]) -> list[str]:
-    """The titles listed in the table of contents (page numbers dropped)."""
-    titles = []
-    for line in document.lines:
-        if line.start in skip and not _TOC_TITLE.match(clean_line(line)):
-            # the page number goes before whitespace is normalised: its tab is the separator
-            title = clean_text(re.sub(r"(?:\t|\.{3,}|\s{2,}|…+)\s*\d{1,3}\s*$", "", line.text))
-            titles.append(_fold(title))
-    return titles
-
-
-def heading_candidates(document: Document) -> list[Candidate]:
+def heading_candidates(document: Document, warnings: list[str] | None = None) -> list[Candidate]:
     """Pick the heading lines of a document and give each a level (1 to 3).
 
     Where the report has a table of contents, its entries are the headings: a body line is a
-    heading when it matches an entry (fuzzy, for the converters' spacing), in the contents' order.
+    heading when it matches an entry (fuzzy, for the converters' spacing), in the contents' order;
+    numbered headings that fit the outline are added. When few entries are found in the body
+    (the contents belong to another edition, or the text lost them), the layout cues decide and
+    a warning says so.
     """
     skip = toc_lines(document.lines)
     listed = toc_titles(document, skip)
+    cues = cue_headings(document, skip)
     if len(listed) >= 5:
-        return toc_headings(document, skip, listed)
-    return cue_headings(document, skip)
+        matched = toc_headings(document, skip, listed)
+        found = len({entry_key(c.title) for c in matched} & set(listed)) / len(set(listed))
+        if found >= MIN_CONTENTS_FOUND:
+            starts = {c.line.start for c in matched}
+            numbers = contents_numbers(document, skip)
+            # set in the type of the headings the contents list (PDF): a heading the contents
+            # left out ("Édito", a sub-chapter); a line repeating a listed title elsewhere (an
+            # organisation chart) is not that chapter
+            body = body_font_size(document)
+            styles = {_style(c) for c in matched  # bold in the body's size is too common a style
+                      if body and (c.line.font_size or 0) > body * LARGER}
+            keys = {entry_key(c.title) for c in matched}
+            extra = [c for c in cues if c.line.start not in starts and (
+                _style(c) in styles and entry_key(c.title) not in keys
+                or c.outline is not None and fuzz.partial_ratio(
+                    numbers.get(c.outline.parts, entry_key(c.title)), entry_key(c.title)) >= 80)]
+            return sorted(matched + extra, key=lambda c: c.line.start)
+        if warnings is not None:
+            warnings.append(f"table of contents: only {found:.0%} of its entries found in the "
+                            "text; headings taken from the layout")
+    return cues
+
+
+def _style(candidate: Candidate) -> tuple[float | None, bool]:
+    return candidate.line.font_size, candidate.line.bold
 
 
 def minor_headings(document: Document) -> list[Candidate]:
@@ -213,108 +88,6 @@ def minor_headings(document: Document) -> list[Candidate]:
     return cue_headings(document, skip)
 
 
-def cue_headings(document: Document, skip: set[int]) -> list[Candidate]:
-    """Heading lines picked by their layout (PDF) or text cues, outside the lines in `skip`."""
-    lines = document.lines
-    furniture = repeated_lines(document)
-    body = body_font_size(document)
-    candidates = []
-    for index, line in enumerate(lines):
-        if line.is_blank or line.start in skip or _BULLET.match(line.text):
-            continue
-        title = clean_line(line)
-        if _fold(title) in furniture or _PAGE_NUMBER.match(title) or "\t" in line.text:
-            continue
-        if not _looks_like_title(title) and not _INDENT.match(line.text):
-            continue
-        level = _level_from_layout(line, body) if body else _level_from_text(lines, index, title)
-        if level:
-            candidates.append(Candidate(line=line, title=heading_title(line), level=level))
-    return candidates
-
-
-def toc_headings(document: Document, skip: set[int], listed: list[str]) -> list[Candidate]:
-    """Headings of a report with a table of contents: the body lines that match its entries.
-
-    Body headings come in the order of the contents, so of all (line, entry) matches the
-    longest chain in that order is kept: an organisation chart or a summary box before the
-    chapters names the same services out of order and must not use up their entries.
-    """
-    matches: list[tuple[Line, int]] = []
-    for line in document.lines:
-        if line.is_blank or line.start in skip or "\t" in line.text or len(line.text) > 120:
-            continue
-        title = clean_line(line)
-        if not _looks_like_title(title) and ":" not in title:
-            continue
-        for _, _, entry in process.extract(_fold(title), listed, scorer=fuzz.ratio, score_cutoff=92,
-                                           limit=None):
-            matches.append((line, entry))
-    return [
-        Candidate(line=line, title=heading_title(line), level=1 if is_upper(clean_line(line)) else 2)
-        for line, _ in _longest_ordered_chain(matches)
-    ]
-
-
-def _longest_ordered_chain(matches: list[tuple[Line, int]]) -> list[tuple[Line, int]]:
-    """The longest subsequence of (line, entry) matches, in reading order, whose lines and
-    entries both strictly increase (each line and each entry used once)."""
-    best: list[int] = []  # length of the longest chain ending at each match
-    previous: list[int | None] = []
-    for index, (line, entry) in enumerate(matches):
-        length, link = 1, None
-        for earlier in range(index):
-            other_line, other_entry = matches[earlier]
-            if other_line.start < line.start and other_entry < entry and best[earlier] + 1 > length:
-                length, link = best[earlier] + 1, earlier
-        best.append(length)
-        previous.append(link)
-    chain = []
-    cursor = max(range(len(matches)), key=best.__getitem__, default=None)
-    while cursor is not None:
-        chain.append(matches[cursor])
-        cursor = previous[cursor]
-    return chain[::-1]
-
-
-def _level_from_layout(line: Line, body: float) -> int | None:
-    """PDF cue: a heading is set larger than the body, or bold at body size and short."""
-    size = line.font_size or body
-    if size >= body * 1.6:
-        return 1
-    if size >= body * 1.25:
-        return 2
-    if size > body * 1.05 or (line.bold and len(line.text) < 60):
-        return 3
-    return None
-
-
-def _level_from_text(lines: list[Line], index: int, title: str) -> int | None:
-    """Text cue: a short line standing alone between blank lines (or a page edge)."""
-    raw = lines[index].text.strip()
-    if raw.startswith("*") and not raw.startswith("**"):
-        return None  # italic lines are captions and infographic labels
-    before = index == 0 or lines[index - 1].is_blank or lines[index - 1].page != lines[index].page
-    after = (
-        index + 1 == len(lines)
-        or lines[index + 1].is_blank
-        or lines[index + 1].page != lines[index].page
-    )
-    numbered = _NUMBERING.match(title)
-    if numbered:
-        depth = numbered.group(1).rstrip(".").count(".") + 1
-        return min(depth, 3) if before else None
-    if not (before and after):
-        return None
-    if _INDENT.match(lines[index].text) and len(title.split()) <= 16:
-        return 1
-    if is_upper(title):
-        return 1 if len(title.split()) <= 4 else 2
-    if len(title.split()) <= 8 and not title.endswith(":"):
-        return 3
-    return None
-
-
 def drop_repeats(candidates: list[Candidate]) -> list[Candidate]:
     """A chapter title repeated on each of its pages counts once: a heading equal to an earlier
     one of the same level, with no heading of that level or above in between, is dropped."""
@@ -324,7 +97,7 @@ def drop_repeats(candidates: list[Candidate]) -> list[Candidate]:
             if previous.level < candidate.level:
                 break
             if previous.level == candidate.level:
-                if _fold(previous.title) == _fold(candidate.title):
+                if fold_title(previous.title) == fold_title(candidate.title):
                     candidate = None
                 break
         if candidate is not None:
@@ -359,9 +132,21 @@ def build_tree(document: Document, candidates: list[Candidate]) -> list[Section]
     return sections
 
 
-def find_sections(document: Document) -> list[Section]:
-    """Return the heading tree of `document`, in reading order."""
-    return build_tree(document, drop_repeats(heading_candidates(document)))
+def find_sections(document: Document, warnings: list[str] | None = None) -> list[Section]:
+    """Return the heading tree of `document`, in reading order.
+
+    An implausible tree (no heading in a long report, or more headings than a reader would see
+    on a page) is still returned, with a warning appended to `warnings`.
+    """
+    sections = build_tree(document, drop_repeats(heading_candidates(document, warnings)))
+    pages = max(1, len(document.pages))
+    if warnings is not None:
+        if not sections and pages >= MIN_PAGES_WITH_HEADINGS:
+            warnings.append(f"no heading found in {pages} pages: values have no section")
+        elif len(sections) > MAX_HEADINGS_PER_PAGE * pages:
+            warnings.append(f"{len(sections)} headings in {pages} pages: the heading tree is "
+                            "implausible, sections may be wrong")
+    return sections
 
 
 def section_at(sections: list[Section], offset: int) -> Section | None:

@@ -175,7 +175,8 @@ def test_a_minor_heading_under_a_contents_chapter_names_the_service():
     chapter = ("Le Service Portage-Instruction-Facturation\n\n"
                "Portage de repas\n\n» 754 bénéficiaires livrés.\n\n"
                "Transport accompagné\n\n» 306 bénéficiaires ont eu recours à cette prestation.\n\n"
-               "Chiffres clés\n\n» 1 748 bénéficiaires.\n")
+               "Chiffres clés\n\n» 1 748 bénéficiaires.\n\n"
+               "Le SSIAD\n\nLe service intervient sur rendez-vous.\n")  # the body follows its contents
     values = linked(CONTENTS + chapter)
     assert ("transport.beneficiaires", 306, 2023) in values
     assert ("portage_repas.beneficiaires", 754, 2023) in values

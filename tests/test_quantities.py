@@ -26,6 +26,27 @@ def values(text):
     ("près de 28 500 repas", (28500, "repas", "value", True)),
     ("+ 624\n\n*personnes accueillies*", (624, "personnes", "value", False)),
     ("**63 037** journées", (63037, "journées", "value", False)),
+    # issue 16: units and multipliers as a French reader reads them
+    ("un budget de 2,05 millions d'euros", (2050000, "EUR", "value", False)),
+    ("soit 12 500h d'aide à domicile", (12500, "heures", "value", False)),
+    ("1 500h", (1500, "heures", "value", False)),
+    ("un budget de 4,8 M € voté", (4800000, "EUR", "value", False)),
+    ("350 K € de dons", (350000, "EUR", "value", False)),
+    ("1,2 Mds € de dépenses", (1200000000, "EUR", "value", False)),
+    ("3 500kg de denrées", (3500, "kg", "value", False)),
+    ("3,5 t de denrées", (3500, "kg", "value", False)),
+    ("12 pour cent des ménages", (12, "%", "value", False)),
+    ("12\u2007500 repas", (12500, "repas", "value", False)),
+    ("12\u202f500 repas", (12500, "repas", "value", False)),
+    ("12’500 repas", (12500, "repas", "value", False)),
+    ("12'500 repas", (12500, "repas", "value", False)),
+    ("1 234.56 €", (1234.56, "EUR", "value", False)),
+    ("1,234,567 €", (1234567, "EUR", "value", False)),
+    ("soit 1 234. Puis", (1234, None, "value", False)),
+    ("Résultat de l'exercice : -12 345 €", (-12345, "EUR", "value", False)),
+    ("Résultat de l'exercice (12 345) €", (-12345, "EUR", "value", False)),
+    ("Solde\t-3 210,50 €", (-3210.5, "EUR", "value", False)),
+    ("la commune couvre 12 km²", (12, "km²", "value", False)),
 ])
 def test_values_are_normalised_as_gold_format_says(text, expected):
     assert values(text)[0] == expected
@@ -44,6 +65,19 @@ def test_values_are_normalised_as_gold_format_says(text, expected):
     ("2022/2023", "year"),
     ("enfants (3-11 ans)", "age"),
     ("de 3 à 12 ans", "age"),
+    ("des patients ont entre 85 et 94 ans", "age"),
+    # issue 12: numbers that structure gives a role
+    ("1.3.2 Les aides sociales légales … 14", "outline"),
+    ("au 31.12.2023", "date"),
+    ("orientées par le 115 (urgence sociale)", "reference"),
+    ("composer le 17", "phone"),
+    ("numéro vert 0 800 123 456", "phone"),
+    ("SIRET 261 300 123 00017", "identifier"),
+    ("N° SIREN : 261 300 123", "identifier"),
+    ("voir la partie 2", "ordinal"),
+    ("voir page 12", "page"),
+    ("ouvert de 9h à 12h", "time"),
+    ("version 2.1.3", "reference"),
 ])
 def test_numbers_that_are_never_values(text, role):
     assert values(text)[0][2] == role
@@ -56,7 +90,7 @@ def test_spans_point_at_the_number():
 
 
 @given(st.integers(min_value=1000, max_value=999_999_999),
-       st.sampled_from([" ", "\u00a0", "\u202f"]))
+       st.sampled_from([" ", "\u00a0", "\u202f", "\u2007", "'", "’"]))
 def test_grouped_thousands_round_trip(number, space):
     written = f"{number:,}".replace(",", space)
     assert parse_number(written) == number
@@ -98,3 +132,32 @@ def test_a_year_ending_its_line_takes_no_unit_from_the_next():
 
     year = find_quantities("1 984 COURRIERS EN 2023\nATTESTATION D'ACCUEIL\n")[1]
     assert (year.value, year.unit, year.role) == (2023, None, "year")
+
+
+def test_a_sign_before_a_number_elsewhere_is_no_part_of_it():
+    # gold-format.md: "+ 624" → 624; "N-1" is the year before, "- 12 agents" a bullet
+    found = values("Report résultat N-1\t2 469 074 €\n- 12 agents\nen baisse -5 €")
+    assert [value for value, _, role, _ in found if role == "value"] == [1, 2469074, 12, 5]
+
+
+def test_a_multiplier_word_after_digits_is_no_number_of_its_own():
+    found = values("un budget de 2,05 millions d'euros et un million d'euros de dons")
+    assert [(value, unit) for value, unit, role, _ in found if role == "value"] == [
+        (2050000, "EUR"), (1000000, "EUR")]
+
+
+def test_dotted_date_and_the_count_before_it():
+    found = values("164 agents au 31.12.2023")
+    assert [(value, unit, role) for value, unit, role, _ in found] == [
+        (164, "agents", "value"), (31, None, "date")]
+
+
+def test_exponent_is_no_number():
+    found = values("42 studios de 30m² et une cuve de 12 m³")
+    assert [(value, unit) for value, unit, _, _ in found] == [(42, "studios"), (30, "m²"), (12, "m³")]
+
+
+def test_clock_times_and_hours_of_work():
+    found = values("permanence de 14h à 16h, 20h de formation et 1 500h d'aide")
+    assert [(value, role) for value, _, role, _ in found] == [
+        (14, "time"), (16, "time"), (20, "value"), (1500, "value")]

@@ -1,0 +1,223 @@
+"""Tables: find the tables of a `Document` and type their cells.
+
+A table reaches this module as lines of `Document.text`, in one of three layouts:
+
+- ``tabs``: one line per row, cells separated by tab characters (what the PDF readers emit for a
+  ruled or aligned table, and what many converters write);
+- ``markdown``: ``| a | b |`` rows, with an optional ``|---|`` separator under the header;
+- ``aligned``: rows whose cells are separated by runs of spaces that line up from row to row.
+
+This is the one place where a row is split into cells. Each `Table` knows its header rows and
+stub column, where its years are (a year axis in either orientation) and its "Total" rows and
+columns; readers of a number ask `Table.cell_at(offset)` and the table says what names it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .document import Cell, Document, Line, Table
+
+_YEAR_CELL = re.compile(r"^\s*(?:19[5-9]\d|20[0-4]\d)(?:\s?[/-]\s?(?:19|20)?\d{2})?\s*$")
+# a figure, with a sign, grouping spaces, a decimal mark and a short unit ("12,5 %", "3 038 €")
+_NUMERIC_CELL = re.compile(
+    r"^[\s+\-–(]*\d[\d\s\u00a0\u202f.,']*(?:[%€)]|[kKM]?€|\s?[a-zA-Zéè²/.]{0,12})?\s*$")
+_MARKDOWN_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_MARKDOWN_RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
+MIN_ALIGNED_ROWS = 2
+ALIGN_TOLERANCE = 2  # characters a column's left edge may drift between rows
+
+
+def is_year(text: str) -> bool:
+    return bool(_YEAR_CELL.match(text))
+
+
+def is_numeric(text: str) -> bool:
+    return bool(text.strip()) and bool(_NUMERIC_CELL.match(text)) and not is_year(text)
+
+
+def year_of(text: str) -> int | None:
+    """The year a header cell names ("2023", "2022/2023" → 2023), else None."""
+    if not is_year(text):
+        return None
+    digits = re.findall(r"\d+", text)
+    year = int(digits[0])
+    if len(digits) > 1:
+        second = int(digits[1])
+        second = second + (year // 100) * 100 if second < 100 else second
+        if second == year + 1:
+            return second
+    return year
+
+
+# --- splitting rows into cells ------------------------------------------------------------------
+
+
+def _split(line: Line, separator: re.Pattern[str]) -> list[tuple[str, int, int]]:
+    """The cells of one row as (text, start, end), offsets into the document text."""
+    cells = []
+    position = 0
+    for piece in separator.split(line.text):
+        stripped = piece.strip()
+        offset = piece.find(stripped) if stripped else 0
+        cells.append((stripped, line.start + position + offset,
+                      line.start + position + offset + len(stripped)))
+        position += len(piece)
+        match = separator.match(line.text, position)
+        if match:
+            position = match.end()
+    return cells
+
+
+_TAB = re.compile(r"\t")
+_PIPE = re.compile(r"\|")
+
+
+def _tab_cells(line: Line) -> list[tuple[str, int, int]]:
+    return _split(line, _TAB)
+
+
+def _markdown_cells(line: Line) -> list[tuple[str, int, int]]:
+    cells = _split(line, _PIPE)
+    return cells[1:-1]  # the text before the first and after the last pipe
+
+
+def _aligned_cells(line: Line) -> list[tuple[str, int, int]]:
+    """Cells of a space-aligned row: runs of words separated by two spaces or more."""
+    found = []
+    for match in re.finditer(r"\S+(?: \S+)*", line.text):
+        found.append((match.group(), line.start + match.start(), line.start + match.end()))
+    return found
+
+
+# --- finding runs of rows -----------------------------------------------------------------------
+
+
+def _runs(lines: list[Line], is_row) -> Iterator[list[Line]]:
+    """Maximal runs of consecutive lines (blank lines inside a run are skipped) that are rows."""
+    run: list[Line] = []
+    for line in lines:
+        if is_row(line):
+            run.append(line)
+        elif line.is_blank and run:
+            continue
+        else:
+            if run:
+                yield run
+            run = []
+    if run:
+        yield run
+
+
+def _is_tab_row(line: Line) -> bool:
+    return "\t" in line.text and sum(1 for cell in line.text.split("\t") if cell.strip()) >= 2
+
+
+def _is_markdown_row(line: Line) -> bool:
+    return bool(_MARKDOWN_ROW.match(line.text))
+
+
+def _is_aligned_row(line: Line) -> bool:
+    cells = _aligned_cells(line)
+    return (len(cells) >= 2 and "\t" not in line.text and "|" not in line.text
+            and re.search(r"\S {2,}\S", line.text) is not None
+            and any(is_numeric(text) or is_year(text) for text, _, _ in cells[1:]))
+
+
+def _aligned(run: list[Line]) -> bool:
+    """Rows of an aligned table share column edges: the left edge of each cell after the first
+    of most rows matches a cell edge of another row."""
+    edges = [{start - line.start for _, start, _ in _aligned_cells(line)[1:]} for line in run]
+    shared = 0
+    for index, row_edges in enumerate(edges):
+        others = set().union(*(e for j, e in enumerate(edges) if j != index))
+        if all(any(abs(edge - other) <= ALIGN_TOLERANCE for other in others) for edge in row_edges):
+            shared += 1
+    return shared >= max(MIN_ALIGNED_ROWS, (len(run) + 1) // 2)
+
+
+def _build(rows: list[list[tuple[str, int, int]]], lines: list[Line], source: str,
+           header_rule: int | None = None) -> Table:
+    cells = [Cell(row=r, col=c, text=text, start=start, end=end)
+             for r, row in enumerate(rows) for c, (text, start, end) in enumerate(row)]
+    table = Table(page=lines[0].page, start=lines[0].start, end=lines[-1].end, cells=cells,
+                  source=source)
+    if _labels_under_figures(rows):
+        table.label_rows = 1
+        return table
+    table.header_rows = header_rule if header_rule is not None else _header_rows(table)
+    table.stub_columns = _stub_columns(table)
+    return table
+
+
+def _labels_under_figures(rows: list[list[tuple[str, int, int]]]) -> bool:
+    """Two rows: N figures over N labels, an infographic row (the labels pair in order)."""
+    if len(rows) != 2:
+        return False
+    top, bottom = ([text for text, _, _ in row if text] for row in rows)
+    return (len(top) >= 2 and len(top) == len(bottom) and all(map(is_numeric, top))
+            and not any(is_numeric(text) or is_year(text) for text in bottom))
+
+
+def _header_rows(table: Table) -> int:
+    """The first row is a header when it holds no figure but years, and a later row does."""
+    if table.n_rows < 2:
+        return 0
+    first = [cell.text for cell in table.row(0)]
+    later = [cell.text for r in range(1, table.n_rows) for cell in table.row(r)]
+    if any(is_numeric(text) for text in first):
+        return 0
+    return 1 if any(is_numeric(text) for text in later) or sum(map(is_year, first)) >= 2 else 0
+
+
+def _stub_columns(table: Table) -> int:
+    """The first column labels the rows when its body cells are words or years, not figures."""
+    body = [table.cell(r, 0) for r in range(table.header_rows, table.n_rows)]
+    texts = [cell.text for cell in body if cell is not None and cell.text]
+    if not texts or table.n_cols < 2:
+        return 0
+    return 1 if sum(not is_numeric(text) for text in texts) >= len(texts) / 2 else 0
+
+
+def find_tables(document: Document) -> list[Table]:
+    """The tables of a document, in reading order."""
+    tables = []
+    for page in document.pages:
+        lines = page.lines
+        for run in _runs(lines, _is_tab_row):
+            tables.append(_build([_tab_cells(line) for line in run], run, "tabs"))
+        for run in _runs(lines, _is_markdown_row):
+            rows = [line for line in run if not _MARKDOWN_RULE.match(line.text)]
+            rule = next((i for i, line in enumerate(run) if _MARKDOWN_RULE.match(line.text)), None)
+            if rows:
+                tables.append(_build([_markdown_cells(line) for line in rows], rows, "markdown",
+                                     header_rule=rule))
+        for run in _runs(lines, _is_aligned_row):
+            if len(run) >= MIN_ALIGNED_ROWS and _aligned(run):
+                tables.append(_build([_aligned_cells(line) for line in run], run, "aligned"))
+        taken = [(table.start, table.end) for table in tables]
+        for figures, labels in _figures_over_labels(lines):
+            if not any(start <= figures.start <= end for start, end in taken):
+                tables.append(_build([_wide_cells(figures), _wide_cells(labels)],
+                                     [figures, labels], "labels"))
+    return sorted(tables, key=lambda table: table.start)
+
+
+_WIDE_GAP = re.compile(r"\t|\s{2,}")
+
+
+def _wide_cells(line: Line) -> list[tuple[str, int, int]]:
+    """Cells separated by a tab or two spaces or more (an infographic's row)."""
+    return [cell for cell in _split(line, _WIDE_GAP) if cell[0]]
+
+
+def _figures_over_labels(lines: list[Line]) -> Iterator[tuple[Line, Line]]:
+    """An infographic row: a line of N figures over a line of N labels ("39 975   5 124" over
+    "appels gérés   visites"), one blank line allowed between them; the labels pair in order."""
+    content = [(index, line) for index, line in enumerate(lines) if not line.is_blank]
+    for (i, figures), (j, labels) in zip(content, content[1:], strict=False):
+        if j - i > 2:
+            continue
+        if _labels_under_figures([_wide_cells(figures), _wide_cells(labels)]):
+            yield figures, labels

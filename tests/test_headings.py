@@ -1,0 +1,177 @@
+"""Headings as a reader sees them, on reports written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.outline import OutlineTracker, parse_outline
+from extract.reader import read_document
+from extract.sections import find_sections
+
+
+def _sections(tmp_path, text: str, warnings: list[str] | None = None):
+    path = tmp_path / "rapport.txt"
+    path.write_text(text, encoding="utf-8")
+    return find_sections(read_document(path), warnings)
+
+
+@pytest.mark.parametrize("title, style, parts, rest", [
+    ("1.4.2 L'accompagnement vers le logement", "decimal", (1, 4, 2), "L'accompagnement vers le logement"),
+    ("3. Les seniors", "decimal", (3,), "Les seniors"),
+    ("II - Moyens du service", "roman", (2,), "Moyens du service"),
+    ("B) Bilan financier", "letter", (2,), "Bilan financier"),
+    ("Partie 2 : Vie des seniors", "partie", (2,), "Vie des seniors"),
+    ("Axe III – Prévenir", "axe", (3,), "Prévenir"),
+])
+def test_outline_numbers_in_their_styles(title, style, parts, rest):
+    found = parse_outline(title)
+    assert (found.style, found.parts, found.rest) == (style, parts, rest)
+
+
+@pytest.mark.parametrize("line", ["2 588 appels reçus", "12 agents à temps plein", "1) premier point",
+                                  "31.12.2023 : clôture", "1 500 repas"])
+def test_figures_and_list_marks_are_not_outline_numbers(line):
+    assert OutlineTracker().read(line) is None
+
+
+def test_the_tracker_reads_a_number_only_where_it_can_come_next():
+    tracker = OutlineTracker()
+    read = [tracker.read(t) for t in ["1.1 Accueillir", "1.2 Orienter", "4.7 Hors suite",
+                                      "1 2.1 Un point perdu", "2. Aider", "2.1 Les aides"]]
+    assert [r.parts if r else None for r in read] == [(1, 1), (1, 2), None, (1, 2, 1), (2,),
+                                                       (2, 1)]
+
+
+NUMBERED_REPORT = """RAPPORT D'ACTIVITÉ 2024
+
+1. Accès aux droits
+Le service a reçu le public toute l'année.
+1.1 L'accueil du public
+Nous avons accueilli 4 210 personnes au guichet.
+Trois objectifs guidaient l'équipe :
+1. Accueillir sans rendez-vous.
+2. Orienter vers le bon interlocuteur.
+1.2 La domiciliation
+2 588 appels reçus
+Le service a domicilié 312 personnes.
+2. Soutien aux seniors
+2.1 Le portage de repas
+Les agents ont livré 18 400 repas.
+"""
+
+
+def test_numbered_headings_without_blank_lines_nest_by_their_numbers(tmp_path):
+    sections = _sections(tmp_path, NUMBERED_REPORT)
+    titles = [(s.title, s.level) for s in sections]
+    assert titles == [("1. Accès aux droits", 1), ("1.1 L'accueil du public", 2),
+                      ("1.2 La domiciliation", 2), ("2. Soutien aux seniors", 1),
+                      ("2.1 Le portage de repas", 2)]
+    portage = sections[-1]
+    assert sections[portage.parent].title == "2. Soutien aux seniors"
+    assert "18 400 repas" in portage.text
+
+
+def test_contents_entries_match_body_headings_with_or_without_their_numbers(tmp_path):
+    contents = "\n".join(f"{n} {t}\t{p}" for n, t, p in [
+        ("1", "Accès aux droits", 3), ("1.1", "L'accueil du public", 3),
+        ("1.2", "La domiciliation", 4), ("2", "Soutien aux seniors", 5),
+        ("2.1", "Le portage de repas", 5)])
+    body = NUMBERED_REPORT.replace("1.2 La domiciliation", "La domiciliation :")
+    sections = _sections(tmp_path, "SOMMAIRE\n\n" + contents + "\n\n" + body)
+    titles = [s.title for s in sections]
+    assert "La domiciliation :" in titles
+    assert not any(s.start < len(contents) for s in sections)  # contents lines are no headings
+
+
+DENSE_REPORT = """Le mot du président
+L'année a été riche pour notre centre, qui a poursuivi ses missions.
+Les équipes ont été renforcées et les locaux rénovés.
+L'ACCUEIL
+Le centre a reçu 3 100 visiteurs, soit une hausse sensible.
+Les permanences du mardi ont été maintenues
+malgré les travaux de rénovation des bureaux.
+Aide alimentaire
+L'épicerie a servi 640 familles.
+LES FINANCES
+Le budget s'élève à 2 400 000 euros.
+"""
+
+
+def test_text_with_few_blank_lines_still_has_headings(tmp_path):
+    titles = [s.title for s in _sections(tmp_path, DENSE_REPORT)]
+    assert titles == ["Le mot du président", "L'ACCUEIL", "Aide alimentaire", "LES FINANCES"]
+
+
+def test_a_long_report_without_headings_gets_a_warning(tmp_path):
+    prose = "\f".join("Le service a poursuivi son action en faveur des familles, " * 20
+                      for _ in range(6))
+    warnings: list[str] = []
+    assert _sections(tmp_path, prose, warnings) == []
+    assert warnings and "no heading" in warnings[0]
+
+
+def test_contents_that_the_body_does_not_follow_give_way_to_the_layout(tmp_path):
+    contents = "\n".join(f"{t}\t{p}" for t, p in [
+        ("Une autre édition", 3), ("Des chapitres disparus", 4), ("Un index ancien", 5),
+        ("Une annexe perdue", 6), ("Un glossaire", 7)])
+    warnings: list[str] = []
+    sections = _sections(tmp_path, "Sommaire\n\n" + contents + "\n\n" + NUMBERED_REPORT, warnings)
+    assert [s.title for s in sections][:2] == ["1. Accès aux droits", "1.1 L'accueil du public"]
+    assert any("table of contents" in w for w in warnings)
+
+
+def test_a_pdf_heading_set_over_several_lines_is_one_heading(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "colonnes.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    top = A4[1] - 80
+    pdf.setFont("Helvetica-Bold", 17)
+    for i, part in enumerate(["Une action sociale qui", "accompagne les familles", "du territoire"]):
+        pdf.drawString(50, top - 21 * i, part)
+    pdf.drawString(50, top - 100, "Un long titre en grand corps qui dit tout ce que le service a fait")
+    pdf.setFont("Helvetica", 10)
+    for i in range(12):
+        pdf.drawString(50, top - 140 - 13 * i, "Le service a reçu les familles et les a orientées.")
+    pdf.showPage()
+    pdf.save()
+    titles = [s.title for s in find_sections(read_document(path))]
+    assert titles == ["Une action sociale qui accompagne les familles du territoire",
+                      "Un long titre en grand corps qui dit tout ce que le service a fait"]
+
+
+def test_an_agenda_under_a_sommaire_title_is_no_heading(tmp_path):
+    agenda = "SOMMAIRE\n\nL'accueil\n- Les permanences\n\nLes seniors\n- Le portage\n\f"
+    titles = [s.title for s in _sections(tmp_path, agenda + NUMBERED_REPORT)]
+    assert "L'accueil" not in titles and "Les seniors" not in titles
+    assert "1.1 L'accueil du public" in titles
+
+
+def test_in_a_pdf_a_line_set_like_the_listed_chapters_is_a_heading_too(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    chapters = ["L'accueil", "La domiciliation", "Les aides facultatives", "Le portage de repas",
+                "Les finances"]
+    path = tmp_path / "sommaire.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    top = A4[1] - 80
+    pdf.setFont("Helvetica-Bold", 16)
+    pdf.drawString(50, top, "Sommaire")
+    pdf.setFont("Helvetica", 10)
+    for i, chapter in enumerate(chapters):
+        pdf.drawString(50, top - 30 - 14 * i, f"{chapter} ........ {i + 2}")
+    pdf.showPage()
+    for title in ["Édito"] + chapters:
+        pdf.setFont("Helvetica-Bold", 16)
+        pdf.drawString(50, top, title)
+        pdf.setFont("Helvetica-Bold", 10)
+        pdf.drawString(50, top - 30, "Jean Dupont")  # a name in bold, the body's size
+        pdf.setFont("Helvetica", 10)
+        for i in range(10):
+            pdf.drawString(50, top - 50 - 13 * i, "Le service a reçu les familles et les a orientées.")
+        pdf.showPage()
+    pdf.save()
+    titles = [s.title for s in find_sections(read_document(path))]
+    assert titles == ["Édito"] + chapters

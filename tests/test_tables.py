@@ -1,0 +1,94 @@
+"""Typed tables from text layouts written for these tests (tabs, markdown, aligned spaces)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.reader import read_document
+
+
+def _doc(tmp_path, text: str, name: str = "report.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return read_document(path)
+
+
+def test_years_as_columns_in_a_tab_table(tmp_path):
+    text = ("BILAN\n\nÉvolution de l'activité\n"
+            "Indicateur\t2021\t2022\t2023\n"
+            "Repas livrés\t10 250\t11 004\t12 310\n"
+            "Bénéficiaires\t88\t91\t97\n")
+    document = _doc(tmp_path, text)
+    [table] = document.tables
+    assert (table.n_rows, table.n_cols, table.header_rows, table.stub_columns) == (3, 4, 1, 1)
+    assert table.year_axis == "columns"
+    offset = text.index("11 004")
+    cell = table.cell_at(offset)
+    assert cell.text == "11 004" and document.text[cell.start:cell.end] == "11 004"
+    assert table.year_of(cell) == 2022
+    assert table.measure_of(cell) == "Repas livrés"
+
+
+def test_years_as_rows_and_measures_in_the_header(tmp_path):
+    text = ("Année\tHeures d'aide\tPersonnes aidées\tTotal\n"
+            "2022\t5 120\t140\t5 260\n"
+            "2023\t5 480\t151\t5 631\n")
+    document = _doc(tmp_path, text)
+    [table] = document.tables
+    assert table.year_axis == "rows"
+    cell = table.cell_at(text.index("151"))
+    assert table.year_of(cell) == 2023
+    assert table.measure_of(cell) == "Personnes aidées"
+    assert table.is_total_column(3) and not table.is_total_column(1)
+
+
+def test_markdown_table_with_a_rule_under_its_header(tmp_path):
+    text = ("| Site | Visites | Appels |\n"
+            "|------|--------:|-------:|\n"
+            "| Nord | 1 204 | 350 |\n"
+            "| Sud | 980 | 212 |\n"
+            "| Total | 2 184 | 562 |\n")
+    document = _doc(tmp_path, text, "report.md")
+    [table] = document.tables
+    assert table.source == "markdown"
+    assert (table.n_rows, table.header_rows, table.stub_columns) == (4, 1, 1)
+    cell = table.cell_at(text.index("980"))
+    assert table.column_header(cell.col) == "Visites" and table.row_label(cell.row) == "Sud"
+    assert table.is_total_row(3)
+    assert table.year_axis is None
+
+
+def test_space_aligned_rows_make_a_table_but_prose_does_not(tmp_path):
+    text = ("Le service a été très actif.  Il a aidé 40 familles.\n\n"
+            "Dispositif          2022      2023\n"
+            "Secours d'urgence    312       298\n"
+            "Prêts                 14        19\n")
+    document = _doc(tmp_path, text)
+    [table] = document.tables
+    assert table.source == "aligned" and table.year_axis == "columns"
+    cell = table.cell_at(text.index("19\n"))
+    assert (table.row_label(cell.row), table.year_of(cell)) == ("Prêts", 2023)
+
+
+@pytest.mark.parametrize("season, year", [("2022/2023", 2023), ("2022-23", 2023), ("2021", 2021)])
+def test_a_season_heading_is_its_end_year(tmp_path, season, year):
+    text = f"Activité\t{season}\nEnfants accueillis\t45\n"
+    [table] = _doc(tmp_path, text).tables
+    assert table.year_of(table.cell(1, 1)) == year
+
+
+@pytest.mark.parametrize("gap", ["\t", "      "])
+def test_a_row_of_figures_over_a_row_of_labels_pairs_them_in_order(tmp_path, gap):
+    text = (f"CHIFFRES CLÉS\n\n39 975{gap}5 124{gap}14 %\n\n"
+            f"appels gérés{gap}visites à domicile{gap}de taux de pauvreté\n")
+    document = _doc(tmp_path, text)
+    [table] = document.tables
+    assert table.label_rows == 1 and table.source in ("labels", "tabs")
+    measures = [table.measure_of(table.cell_at(text.index(figure))) for figure in
+                ("39 975", "5 124", "14 %")]
+    assert measures == ["appels gérés", "visites à domicile", "de taux de pauvreté"]
+
+
+def test_a_sentence_under_figures_is_no_label_row(tmp_path):
+    text = "39 975      5 124\nLe service a répondu à tous les appels de l'année.\n"
+    assert _doc(tmp_path, text).tables == []
