@@ -10,7 +10,9 @@ Prints, on this machine:
 3. scale: `--scale N` generated text reports (windows of the corpus with varied figures, distinct
    bytes) ingested in three steps into one database (to 1 %, 10 % and 100 % of N), time per
    document at each step, and the peak memory (VmHWM) of the main process and of each worker;
-4. the number grammar's CPU time on 1 MB and 2 MB of text on one line (linear: ratio 2).
+4. in one process, models loaded: each PDF reader's pages/s, extraction's words/s on the text
+   corpus beside spaCy's tokenizer alone, and the number grammar's CPU time on 1 MB and 2 MB of
+   text on one line (linear: ratio 2).
 
     python benchmarks/run.py [--copies 5] [--scale 10000]   # --scale 0 skips part 3
 """
@@ -100,7 +102,7 @@ def startup(work: Path, pdfs: list[Path]) -> None:
     print(f"{'ccas-extract ingest, one-page PDF':44} {statistics.median(ingests):8.2f} s")
 
 
-def shared_pdfs(work: Path, pdfs: list[Path], copies: int) -> None:
+def shared_pdfs(work: Path, pdfs: list[Path], copies: int) -> float:
     batch = work / "pdf"
     batch.mkdir()
     for copy in range(copies):
@@ -120,6 +122,7 @@ def shared_pdfs(work: Path, pdfs: list[Path], copies: int) -> None:
         print(f"{f'ingest whole process, {workers} worker(s)':44} {rate:8.1f} pages/s  "
               f"({rate / raw:.2f} of raw; {taken:.1f} s; main {main} MB, "
               f"workers {', '.join(map(str, worker_peaks))} MB)")
+    return raw
 
 
 def generated_reports(folder: Path, count: int, start: int = 0) -> None:
@@ -172,6 +175,35 @@ def scale(work: Path, total: int) -> None:
         done = target
 
 
+def components(pdfs: list[Path], raw: float) -> None:
+    """In this process (models loaded): each PDF reader's pages/s, and extraction's words/s on
+    the text corpus beside spaCy's tokenizer alone."""
+    sys.path.insert(0, str(ROOT))
+    from extract.nlp import alias_pipeline
+    from extract.pipeline import process
+    from extract.reader import read_document
+
+    for reader in ("pdfium", "pdfplumber"):
+        started = time.perf_counter()
+        pages = sum(len(read_document(path, pdf_reader=reader).pages) for path in pdfs)
+        rate = pages / (time.perf_counter() - started)
+        print(f"{'reader ' + reader + ', in process':44} {rate:8.1f} pages/s  ({rate / raw:.2f} of raw)")
+    documents = [read_document(path) for path in sorted((ROOT / "corpus").glob("*.txt"))]
+    words = sum(len(d.text.split()) for d in documents)
+    process(documents[0])  # load the models once
+    started = time.perf_counter()
+    for document in documents:
+        process(document)
+    extracting = time.perf_counter() - started
+    tokenizer = alias_pipeline().tokenizer
+    started = time.perf_counter()
+    for document in documents:
+        tokenizer(document.plain)
+    tokenizing = time.perf_counter() - started
+    print(f"{'extraction of the text corpus, in process':44} {words / extracting:8.0f} words/s  "
+          f"(spaCy tokenizer alone {words / tokenizing:.0f} words/s)")
+
+
 def quantities_scaling(texts: list[Path]) -> tuple[float, float]:
     """CPU seconds of `find_quantities` on 1 MB and 2 MB of corpus text, one line each (the worst
     case for anything that looks for the line around a number): linear cost doubles."""
@@ -199,10 +231,10 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="ccas-bench-"))
     try:
         startup(work, pdfs)
-        shared_pdfs(work, pdfs, args.copies)
+        raw = shared_pdfs(work, pdfs, args.copies)
         if args.scale:
             scale(work, args.scale)
-        sys.path.insert(0, str(ROOT))
+        components(pdfs, raw)
         one_mb, two_mb = quantities_scaling(sorted((ROOT / "corpus").glob("*.txt")))
         print(f"{'numbers of 1 MB / 2 MB, one line':44} {one_mb:8.2f} s / {two_mb:.2f} s CPU  "
               f"(ratio {two_mb / one_mb:.2f}, linear 2.00)")
