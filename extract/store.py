@@ -120,11 +120,6 @@ def document_id(sha256: str) -> str:
     return sha256[:16]
 
 
-def is_stored(db: sqlite_utils.Database, sha256: str) -> bool:
-    """True when a document with this content is already in the database."""
-    return bool(list(db[DOCUMENTS].rows_where("sha256 = ?", [sha256], limit=1)))
-
-
 def delete_document(db: sqlite_utils.Database, *, path: str | None = None,
                     doc_id: str | None = None) -> None:
     """Delete a document and its rows, by path or by id."""
