@@ -91,3 +91,35 @@ def test_make_serve_installs_no_test_extras_and_make_test_says_what_it_installs(
     test = run("make", "-n", "-B", "test", cwd=ROOT).stdout
     assert test.index("installing the test extras") < test.index("'.[test]'")
     assert test.index("installing Debian's 'chromium'") < test.index("apt-get install")
+
+
+def test_installed_serve_publishes_with_the_packaged_configuration(installed, tmp_path):
+    import html
+    import socket
+    import time
+    import urllib.request
+
+    report = tmp_path / "rapport.txt"
+    shutil.copy(CORPUS / "004_f10ab5db119ef443.txt", report)
+    db_path = tmp_path / "rapports.db"
+    assert run(installed / "ccas-extract", "ingest", "--quiet", report, "--db", db_path,
+               cwd=tmp_path).returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(installed / "ccas-extract"), "serve", "--db", str(db_path),
+                               "--port", str(port)], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        page = ""
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    page = response.read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert "Rapports d'activité des CCAS et CIAS" in html.unescape(page)  # metadata.yml
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
