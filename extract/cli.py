@@ -93,8 +93,9 @@ def extract(path, pdf_reader, catalogued_only, timeout, memory_mb):
                                          memory_mb=memory_mb)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
-    for warning in warnings:
-        click.echo(f"Warning: {path}: {warning}", err=True)
+    if sys.stderr.isatty():  # on a terminal; scripts read the JSON alone (ingest stores them)
+        for warning in warnings:
+            click.echo(f"Warning: {path}: {warning}", err=True)
     if catalogued_only:
         data["indicators"] = [i for i in data["indicators"] if i["indicator"]]
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
