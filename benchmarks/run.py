@@ -1,37 +1,49 @@
-"""Benchmarks, measured side by side in one run on this machine (not timed tests).
+"""Benchmarks as users run the tool: whole processes, measured side by side in one run.
 
-Prints: pages/s of each PDF reader on the real PDFs; words/s of extraction on the text corpus and
-its ratio to spaCy tokenisation alone; how the cost of numbers and of sections grows from 1 MB to
-2 MB of text; end-to-end pages/s of `ingest` with 1 and N workers on a corpus made by repeating
-the real PDFs; peak memory per worker; the ratio of the end-to-end rate to the raw pypdfium2
-text-extraction rate on the same files.
+Prints, on this machine:
 
-    python benchmarks/run.py [--copies 4]
+1. start-up: wall time of `ccas-extract --help` and of `ccas-extract ingest` of a one-page PDF
+   (a whole process each, median of three);
+2. the shared PDFs five times over (distinct bytes: a comment appended to each copy): raw
+   pypdfium2 text extraction in this process, then whole-process `ccas-extract ingest` with one
+   worker and with one per core, in pages/s and as a ratio to raw;
+3. scale: `--scale N` generated text reports (windows of the corpus with varied figures, distinct
+   bytes) ingested in three steps into one database (to 1 %, 10 % and 100 % of N), time per
+   document at each step, and the peak memory (VmHWM) of the main process and of each worker;
+4. in one process, models loaded: each PDF reader's pages/s, extraction's words/s on the text
+   corpus beside spaCy's tokenizer alone, and the number grammar's CPU time on 1 MB and 2 MB of
+   text on one line (linear: ratio 2).
+
+    python benchmarks/run.py [--copies 5] [--scale 10000]   # --scale 0 skips part 3
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
-import resource
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from extract.ingest import ingest  # noqa: E402
-from extract.pipeline import process  # noqa: E402
-from extract.reader import read_document  # noqa: E402
-
 PDF_DIR = ROOT.parent / "shared" / "pdf"
+COMMAND = [sys.executable, "-m", "extract"]
 
 
-def raw_pdfium_rate(paths: list[Path]) -> tuple[int, float]:
+def wall(args: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def raw_pdfium(paths: list[Path]) -> tuple[int, float]:
     import pypdfium2 as pdfium
 
     pages, started = 0, time.perf_counter()
@@ -44,28 +56,152 @@ def raw_pdfium_rate(paths: list[Path]) -> tuple[int, float]:
     return pages, time.perf_counter() - started
 
 
-def reader_rate(paths: list[Path], reader: str) -> tuple[int, float]:
-    pages, started = 0, time.perf_counter()
-    for path in paths:
-        pages += len(read_document(path, pdf_reader=reader).pages)
-    return pages, time.perf_counter() - started
+def one_page_pdf(source: Path, target: Path) -> Path:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    pdf.import_pages(pdfium.PdfDocument(str(source)), [0])
+    pdf.save(str(target))
+    return target
 
 
-def extraction_rate(paths: list[Path]) -> tuple[int, float, float]:
+def peak_memory(pid: int, peaks: dict[int, int]) -> None:
+    """Record VmHWM (kB) of `pid` and its descendants into `peaks`."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks[pid] = max(peaks.get(pid, 0), int(line.split()[1]))
+    except OSError:
+        return
+    for child in children:
+        peak_memory(int(child), peaks)
+
+
+def watched_ingest(args: list[str]) -> tuple[float, int, list[int]]:
+    """Run `ingest` as a process; return its wall time, main peak MB and each worker's peak MB."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peaks: dict[int, int] = {}
+    while process.poll() is None:
+        peak_memory(process.pid, peaks)
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    main = peaks.pop(process.pid, 0)
+    return seconds, main // 1024, sorted((v // 1024 for v in peaks.values()), reverse=True)
+
+
+def startup(work: Path, pdfs: list[Path]) -> None:
+    one = one_page_pdf(pdfs[0], work / "one_page.pdf")
+    helps, ingests = [], []
+    for attempt in range(3):
+        helps.append(wall([*COMMAND, "--help"]))
+        ingests.append(wall([*COMMAND, "ingest", "--quiet", str(one), "--workers", "1",
+                             "--db", str(work / f"one{attempt}.db")]))
+    print(f"{'ccas-extract --help':44} {statistics.median(helps):8.2f} s")
+    print(f"{'ccas-extract ingest, one-page PDF':44} {statistics.median(ingests):8.2f} s")
+
+
+def shared_pdfs(work: Path, pdfs: list[Path], copies: int) -> float:
+    batch = work / "pdf"
+    batch.mkdir()
+    for copy in range(copies):
+        for pdf in pdfs:
+            target = batch / f"{pdf.stem}_{copy}.pdf"
+            target.write_bytes(pdf.read_bytes() + f"\n% copy {copy}\n".encode())
+    files = sorted(batch.glob("*.pdf"))
+    pages, seconds = raw_pdfium(files)
+    raw = pages / seconds
+    print(f"{len(files)} PDFs, {pages} pages (the shared PDFs {copies} times, distinct bytes)")
+    print(f"{'pypdfium2 raw text, in process':44} {raw:8.1f} pages/s")
+    for workers in sorted({1, os.cpu_count() or 1}):
+        taken, main, worker_peaks = watched_ingest(
+            [*COMMAND, "ingest", "--quiet", str(batch), "--workers", str(workers),
+             "--db", str(work / f"pdf{workers}.db")])
+        rate = pages / taken
+        print(f"{f'ingest whole process, {workers} worker(s)':44} {rate:8.1f} pages/s  "
+              f"({rate / raw:.2f} of raw; {taken:.1f} s; main {main} MB, "
+              f"workers {', '.join(map(str, worker_peaks))} MB)")
+    return raw
+
+
+def generated_reports(folder: Path, count: int, start: int = 0) -> None:
+    """`count` text reports: windows of 120 corpus lines, every figure varied, distinct bytes."""
+    lines = [path.read_text(encoding="utf-8").splitlines() for path in
+             sorted((ROOT / "corpus").glob("*.txt"))]
+    folder.mkdir(exist_ok=True)
+    for number in range(start, start + count):
+        chosen = random.Random(number)
+        source = lines[number % len(lines)]
+        first = chosen.randrange(max(1, len(source) - 120))
+        text = "\n".join(source[first:first + 120])
+        text = re.sub(r"\d+", partial(_vary, chosen), text)
+        header = f"CCAS - RAPPORT D'ACTIVITÉ {2015 + number % 10}\n\nrapport n° {number}\n\n"
+        (folder / f"rapport_{number:05d}.txt").write_text(header + text + "\n", encoding="utf-8")
+
+
+def _vary(chosen: random.Random, match: re.Match) -> str:
+    return str(max(1, int(match.group()) + chosen.randint(-3, 3)))
+
+
+def steady_ms_per_document(db: Path, before: int) -> float:
+    """Milliseconds per document between the first and the last document of a step written."""
+    import sqlite3
+    from datetime import datetime
+
+    rows = sqlite3.connect(db).execute("select ingested_at from documents order by rowid "
+                                       "limit -1 offset ?", [before]).fetchall()
+    times = [datetime.fromisoformat(row[0]) for row in rows]
+    if len(times) < 2:
+        return float("nan")
+    return 1000 * (max(times) - min(times)).total_seconds() / (len(times) - 1)
+
+
+def scale(work: Path, total: int) -> None:
+    db = work / "scale.db"
+    done = 0
+    workers = os.cpu_count() or 1
+    print(f"scale: {total} generated text reports into one database, {workers} workers")
+    for target in sorted({max(1, total // 100), max(1, total // 10), total}):
+        step = work / f"step_{target}"
+        generated_reports(step, target - done, start=done)
+        taken, main, worker_peaks = watched_ingest(
+            [*COMMAND, "ingest", "--quiet", str(step), "--workers", str(workers), "--db", str(db)])
+        steady = steady_ms_per_document(db, done)
+        print(f"{f'documents {done + 1}-{target}':44} {1000 * taken / (target - done):8.1f} ms "
+              f"per document, start-up included; {steady:.1f} ms between the first and last "
+              f"document written  (main {main} MB, workers {', '.join(map(str, worker_peaks))} MB)")
+        shutil.rmtree(step)
+        done = target
+
+
+def components(pdfs: list[Path], raw: float) -> None:
+    """In this process (models loaded): each PDF reader's pages/s, and extraction's words/s on
+    the text corpus beside spaCy's tokenizer alone."""
+    sys.path.insert(0, str(ROOT))
     from extract.nlp import alias_pipeline
+    from extract.pipeline import process
+    from extract.reader import read_document
 
-    documents = [read_document(p) for p in paths]
+    for reader in ("pdfium", "pdfplumber"):
+        started = time.perf_counter()
+        pages = sum(len(read_document(path, pdf_reader=reader).pages) for path in pdfs)
+        rate = pages / (time.perf_counter() - started)
+        print(f"{'reader ' + reader + ', in process':44} {rate:8.1f} pages/s  ({rate / raw:.2f} of raw)")
+    documents = [read_document(path) for path in sorted((ROOT / "corpus").glob("*.txt"))]
     words = sum(len(d.text.split()) for d in documents)
-    process(documents[0])  # load models once
+    process(documents[0])  # load the models once
     started = time.perf_counter()
     for document in documents:
         process(document)
-    extract_seconds = time.perf_counter() - started
+    extracting = time.perf_counter() - started
     tokenizer = alias_pipeline().tokenizer
     started = time.perf_counter()
     for document in documents:
         tokenizer(document.plain)
-    return words, extract_seconds, time.perf_counter() - started
+    tokenizing = time.perf_counter() - started
+    print(f"{'extraction of the text corpus, in process':44} {words / extracting:8.0f} words/s  "
+          f"(spaCy tokenizer alone {words / tokenizing:.0f} words/s)")
 
 
 def quantities_scaling(texts: list[Path]) -> tuple[float, float]:
@@ -113,51 +249,26 @@ def sections_scaling(texts: list[Path]) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--copies", type=int, default=3, help="copies of each real PDF")
+    parser.add_argument("--copies", type=int, default=5, help="copies of each shared PDF")
+    parser.add_argument("--scale", type=int, default=10_000, help="generated reports (0: skip)")
     args = parser.parse_args()
     pdfs = sorted(PDF_DIR.glob("*.pdf"))
-    texts = sorted((ROOT / "corpus").glob("*.txt"))
-    print(f"machine: {os.cpu_count()} cores; {len(pdfs)} real PDFs, {len(texts)} text reports")
-    raw_pages, raw_seconds = raw_pdfium_rate(pdfs)
-    raw = raw_pages / raw_seconds
-    print(f"{'pypdfium2 raw text layer':34} {raw:9.1f} pages/s")
-    for reader in ("pdfium", "pdfplumber"):
-        pages, seconds = reader_rate(pdfs, reader)
-        print(f"{'reader ' + reader:34} {pages / seconds:9.1f} pages/s  "
-              f"({pages / seconds / raw:.2f} of raw)")
-    words, extract_s, token_s = extraction_rate(texts)
-    print(f"{'extraction (text corpus)':34} {words / extract_s:9.0f} words/s  "
-          f"(spaCy tokenizer alone {words / token_s:.0f} words/s, ratio "
-          f"{token_s / extract_s:.2f})")
-    one_mb, two_mb = quantities_scaling(texts)
-    print(f"{'numbers of 1 MB / 2 MB, one line':34} {one_mb:9.2f} s / {two_mb:.2f} s CPU  "
-          f"(ratio {two_mb / one_mb:.2f}, linear 2.00)")
-    one_mb, two_mb = sections_scaling(texts)
-    print(f"{'sections of 1 MB / 2 MB of reports':34} {one_mb:9.2f} s / {two_mb:.2f} s CPU  "
-          f"(ratio {two_mb / one_mb:.2f}, linear 2.00)")
+    print(f"machine: {os.cpu_count()} cores; {len(pdfs)} shared PDFs; whole processes of "
+          f"`{' '.join(Path(c).name for c in COMMAND)}`")
     work = Path(tempfile.mkdtemp(prefix="ccas-bench-"))
     try:
-        batch = work / "batch"
-        batch.mkdir()
-        for copy in range(args.copies):
-            for pdf in pdfs:
-                shutil.copy(pdf, batch / f"{pdf.stem}_{copy}.pdf")
-        batch_pages = sum(len(read_document(p).pages) for p in pdfs) * args.copies
-        rates = {}
-        for workers in (1, os.cpu_count() or 2):
-            db = work / f"w{workers}.db"
-            started = time.perf_counter()
-            result = ingest([batch], db, workers=workers)
-            seconds = time.perf_counter() - started
-            rates[workers] = batch_pages / seconds
-            print(f"{f'ingest end to end, {workers} worker(s)':34} {rates[workers]:9.1f} pages/s  "
-                  f"({rates[workers] / workers:.1f} per core; {result.summary})")
-        n = max(rates)
-        print(f"{'speed-up 1 → ' + str(n) + ' workers':34} {rates[n] / rates[1]:9.2f} x")
-        print(f"{'end-to-end / raw pypdfium2 (1 core)':34} {rates[1] / raw:9.2f}")
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{'peak memory per worker':34} {peak:9.0f} MB  (main process {own:.0f} MB)")
+        startup(work, pdfs)
+        raw = shared_pdfs(work, pdfs, args.copies)
+        if args.scale:
+            scale(work, args.scale)
+        components(pdfs, raw)
+        texts = sorted((ROOT / "corpus").glob("*.txt"))
+        one_mb, two_mb = quantities_scaling(texts)
+        print(f"{'numbers of 1 MB / 2 MB, one line':44} {one_mb:8.2f} s / {two_mb:.2f} s CPU  "
+              f"(ratio {two_mb / one_mb:.2f}, linear 2.00)")
+        one_mb, two_mb = sections_scaling(texts)
+        print(f"{'sections of 1 MB / 2 MB of reports':44} {one_mb:8.2f} s / {two_mb:.2f} s CPU  "
+              f"(ratio {two_mb / one_mb:.2f}, linear 2.00)")
     finally:
         shutil.rmtree(work)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .errors import CatalogueError, GoldError, ReportError
+from .errors import CatalogueError, GoldError, ReportError, StorageError
 from .paths import DEFAULT_DB
 
 DB_OPTION = click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_DB),
@@ -51,17 +51,26 @@ def ingest(paths, db_path, workers, pdf_reader, timeout, memory_mb, quiet, force
         bar.total = total
         bar.refresh()
 
-    result = run_ingest(paths, db_path, workers=workers, pdf_reader=pdf_reader, timeout=timeout,
-                        memory_mb=memory_mb, progress=bar.update, on_total=set_total,
-                        force=force)
+    try:
+        result = run_ingest(paths, db_path, workers=workers, pdf_reader=pdf_reader,
+                            timeout=timeout, memory_mb=memory_mb, progress=bar.update,
+                            on_total=set_total, force=force)
+    except StorageError as error:
+        bar.close()
+        raise click.ClickException(f"{error}: nothing more was written; documents already "
+                                   "stored are whole (fix it and run the same command again)") from None
     bar.close()
     for path, reason in result.failed:
         click.echo(f"Error: {path}: {reason}", err=True)
+    for path, reason in result.not_reports:
+        click.echo(f"Skipped: {path}: {reason}", err=True)
+    for path, warning in result.warnings:
+        click.echo(f"Warning: {path}: {warning}", err=True)
     click.echo(result.summary)
-    named_files = {str(Path(p)) for p in paths if Path(p).is_file()}
-    named_failed = any(str(Path(path)) in named_files for path, _ in result.failed)
-    nothing = not result.ingested and not result.skipped
-    if named_failed or nothing or any(not Path(p).exists() for p in paths):
+    named = {str(Path(p)) for p in paths}
+    named_failed = any(path in named for path, _ in result.failed)
+    nothing = not (result.ingested or result.unchanged or result.duplicates)
+    if named_failed or nothing:
         sys.exit(1)
 
 
@@ -69,9 +78,11 @@ def ingest(paths, db_path, workers, pdf_reader, timeout, memory_mb, quiet, force
 @click.argument("path", type=click.Path())
 @click.option("--pdf-reader", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium")
 @click.option("--catalogued-only", is_flag=True, help="leave out uncatalogued quantities")
+@click.option("--timeout", type=int, default=300, show_default=True, help="seconds allowed")
+@click.option("--memory-mb", type=int, default=2048, show_default=True, help="memory limit")
 @click.option("--explain", is_flag=True, help="print, for each number, its role, candidates, "
-              "their features and scores, and why the winner won (text, not JSON)")
-def extract(path, pdf_reader, catalogued_only, explain):
+              "their features and scores, and why the winner won (text, not JSON; no limits)")
+def extract(path, pdf_reader, catalogued_only, timeout, memory_mb, explain):
     """Print one report's extraction as a gold-format JSON object.
 
     Example:
@@ -79,24 +90,37 @@ def extract(path, pdf_reader, catalogued_only, explain):
         ccas-extract extract corpus/000_29a8765a0cd6bbb0.txt > out.json
         ccas-extract extract corpus/000_29a8765a0cd6bbb0.txt --explain
     """
+    from .ingest import extract_limited
+
+    if explain:
+        return _explain(path, pdf_reader, catalogued_only)
+    try:
+        data, warnings = extract_limited(path, pdf_reader=pdf_reader, timeout=timeout,
+                                         memory_mb=memory_mb)
+    except ReportError as error:
+        raise click.ClickException(str(error)) from None
+    if sys.stderr.isatty():  # on a terminal; scripts read the JSON alone (ingest stores them)
+        for warning in warnings:
+            click.echo(f"Warning: {path}: {warning}", err=True)
+    if catalogued_only:
+        data["indicators"] = [i for i in data["indicators"] if i["indicator"]]
+    click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def _explain(path, pdf_reader: str, catalogued_only: bool) -> None:
+    """`extract --explain`: each value, its role, and why its indicator won (in this process)."""
     from .pipeline import run
 
     try:
         extraction = run(path, pdf_reader=pdf_reader)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
-    if explain:
-        for value in extraction.indicators:
-            if catalogued_only and not value.indicator:
-                continue
-            click.echo(f"p.{value.page} {value.evidence!r} → {value.indicator or '-'} "
-                       f"(role {value.role}, year {value.year}) | {value.line_text[:90]}")
-            click.echo(f"    {value.explain}")
-        return
-    data = extraction.to_gold_format()
-    if catalogued_only:
-        data["indicators"] = [i for i in data["indicators"] if i["indicator"]]
-    click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    for value in extraction.indicators:
+        if catalogued_only and not value.indicator:
+            continue
+        click.echo(f"p.{value.page} {value.evidence!r} → {value.indicator or '-'} "
+                   f"(role {value.role}, year {value.year}) | {value.line_text[:90]}")
+        click.echo(f"    {value.explain}")
 
 
 @cli.command()
@@ -122,6 +146,10 @@ def evaluate(gold_dir, corpus_dir, as_json, errors, min_f1, db_path, cv):
     from .evaluate import evaluate as run_evaluate
     from .evaluate import evaluation_db_path, format_report, store_report
 
+    for folder, option in [(gold_dir, "--gold"), (corpus_dir, "--corpus")]:
+        if not Path(folder).is_dir():
+            raise click.ClickException(f"{Path(folder).resolve()}: no such folder (run from the "
+                                       f"project folder, or pass {option})")
     if cv:
         return _evaluate_cv(gold_dir, corpus_dir, as_json, errors, min_f1)
     try:
@@ -250,7 +278,7 @@ def gold_draft(path, output):
         raise click.ClickException(f"{target}: already exists (use -o to write elsewhere)")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    click.echo(f"wrote {target}: {len(data['indicators'])} indicators, "
+    click.echo(f"wrote {target.resolve()}: {len(data['indicators'])} indicators, "
                f"{len(data['sections'])} sections to check")
 
 

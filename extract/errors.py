@@ -51,3 +51,12 @@ class GoldError(ValueError):
         self.path = str(path)
         self.problems = problems
         super().__init__(f"{self.path}: " + "; ".join(problems))
+
+
+class StorageError(Exception):
+    """The database cannot be written (disk full, read-only, locked too long, not a database)."""
+
+    def __init__(self, path: object, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")

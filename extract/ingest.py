@@ -1,22 +1,26 @@
 """Batch ingestion: read and extract reports in worker processes, write each in one transaction.
 
 `ingest(paths, db_path)` is the library call behind ``ccas-extract ingest``. Workers read and
-extract; only the main process writes, one document per transaction, so an interrupted batch
-leaves whole documents only and the next run resumes with what is missing.
+extract (`workers.run_tasks`: memory and time limits per document, children that die with the
+main process); only the main process writes, one document per transaction, as each result
+arrives, and then drops it. An interrupted batch leaves whole documents only and the next run
+resumes with what is missing. Every file named or found ends in exactly one count of the summary.
 """
 
 from __future__ import annotations
 
 import os
-import resource
 import signal
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ReportError
-from .reader import SUPPORTED_SUFFIXES, sha256_of
+from .errors import ReportError, StorageError
+from .inputs import find_reports, is_report_text
+from .reader import sha256_of
 
 DEFAULT_TIMEOUT = 300
 DEFAULT_MEMORY_MB = 2048
@@ -25,10 +29,18 @@ DEFAULT_MEMORY_MB = 2048
 @dataclass
 class IngestResult:
     ingested: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, same content as)
+    not_reports: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, reading warning)
     stale: int = 0  # stored by an older extractor or catalogue, extracted again
     stale_left: int = 0  # stored by an older version, their files not among the paths given
+
+    @property
+    def skipped(self) -> list[str]:
+        """Files not ingested on purpose: unchanged, duplicate content, not reports."""
+        return [*self.unchanged, *(p for p, _ in self.duplicates), *(p for p, _ in self.not_reports)]
 
     @property
     def summary(self) -> str:
@@ -36,96 +48,84 @@ class IngestResult:
                  if self.stale else "")
         left = (f"; {self.stale_left} other stored documents were made by an older extractor or "
                 "catalogue: ingest their files again to update them" if self.stale_left else "")
-        return (f"{len(self.ingested)} ingested{again}, {len(self.skipped)} skipped (unchanged), "
+        return (f"{len(self.ingested)} ingested{again}, {len(self.unchanged)} unchanged, "
+                f"{len(self.duplicates)} duplicate content, {len(self.not_reports)} not reports, "
                 f"{len(self.failed)} failed{left}")
 
 
-def find_reports(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Expand files and folders into report files; return them and the paths that are not."""
-    found: list[Path] = []
-    problems: list[tuple[str, str]] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            reports = sorted(p for p in path.rglob("*")
-                             if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-            if not reports:
-                allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
-                problems.append((str(path), f"folder has no reports ({allowed})"))
-            found.extend(reports)
-        elif path.is_file():
-            found.append(path)
-        else:
-            problems.append((str(path), "no such file or folder"))
-    return found, problems
+@dataclass(frozen=True)
+class Task:
+    path: str
+    sha256: str
+    pdf_reader: str = "pdfium"
+    timeout: int = DEFAULT_TIMEOUT
+    check_report: bool = False  # found in a folder: skip it when it is not a report
+    replace: bool = False  # stored already, by an older extractor or on --force: write again
 
 
-class _TimeLimit(Exception):
-    pass
+def extract_task(task: Task) -> tuple[str, object]:
+    """Worker: read and extract one file. Returns ("ok", rows), ("not_report", why) or ("error", why)."""
+    from .workers import TimeLimit, call_with_time_limit
 
-
-def _on_alarm(signum, frame):  # pragma: no cover - signal handler
-    raise _TimeLimit()
-
-
-def _limit_memory(memory_mb: int) -> None:
-    if memory_mb:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-def extract_one(path: str, pdf_reader: str = "pdfium", timeout: int = DEFAULT_TIMEOUT):
-    """Worker task: read and extract one file. Returns ("ok", rows) or ("error", reason)."""
-    from .pipeline import run
-    from .store import extraction_rows
-
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(timeout)
     try:
-        extraction = run(path, pdf_reader=pdf_reader)
-        return "ok", extraction_rows(extraction)
+        return call_with_time_limit(_extract, (task,), task.timeout)
     except ReportError as error:
         return "error", error.reason
-    except _TimeLimit:
-        return "error", f"took longer than the {timeout} s limit per document"
+    except TimeLimit:
+        return "error", f"took longer than the {task.timeout} s limit per document"
     except MemoryError:
-        return "error", "exceeded the memory limit per document"
+        return "error", "exceeded the memory limit per document (--memory-mb)"
+    except RecursionError:
+        return "error", "text too deeply nested to read"
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the batch
         return "error", f"unexpected error: {type(error).__name__}: {error}".splitlines()[0]
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
-def _worker_init(memory_mb: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
-    _limit_memory(memory_mb)
+def _extract(task: Task) -> tuple[str, object]:
+    from .pipeline import process
+    from .reader import read_document
+    from .store import extraction_rows
+
+    document = read_document(task.path, pdf_reader=task.pdf_reader)
+    if task.check_report and document.format != "pdf":
+        reason = is_report_text(document.text)
+        if reason:
+            return "not_report", reason
+    if document.sha256 != task.sha256:
+        return "error", "file changed while it was being read: run again"
+    return "ok", extraction_rows(process(document))
 
 
-def _results(paths: list[Path], workers: int, pdf_reader: str, timeout: int,
-             memory_mb: int) -> Iterator[tuple[Path, tuple[str, object]]]:
-    if workers <= 1:
-        for path in paths:
-            yield path, extract_one(str(path), pdf_reader, timeout)
-        return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                             initargs=(memory_mb,)) as pool:
-        futures = {pool.submit(extract_one, str(p), pdf_reader, timeout): p for p in paths}
-        pending = dict(futures)
-        from concurrent.futures import FIRST_COMPLETED, wait
+def _gold_task(task: Task) -> tuple[str, object]:
+    from .pipeline import run
+    from .workers import TimeLimit, call_with_time_limit
 
-        try:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    path = pending.pop(future)
-                    try:
-                        yield path, future.result()
-                    except Exception as error:  # noqa: BLE001 - a worker killed by the OS
-                        yield path, ("error", f"worker failed ({type(error).__name__})")
-        finally:
-            for future in pending:
-                future.cancel()
+    try:
+        extraction = call_with_time_limit(run, (task.path,), task.timeout)
+        return "ok", (extraction.to_gold_format(), extraction.document.warnings)
+    except ReportError as error:
+        return "error", error.reason
+    except TimeLimit:
+        return "error", f"took longer than the {task.timeout} s limit (--timeout)"
+    except MemoryError:
+        return "error", "exceeded the memory limit (--memory-mb)"
+    except Exception as error:  # noqa: BLE001 - one line, never a traceback
+        return "error", f"unexpected error: {type(error).__name__}: {error}".splitlines()[0]
+
+
+def extract_limited(path: str | Path, *, pdf_reader: str = "pdfium",
+                    timeout: int = DEFAULT_TIMEOUT,
+                    memory_mb: int = DEFAULT_MEMORY_MB) -> tuple[dict, list[str]]:
+    """One report's gold-format extraction and its reading warnings, in a child process held to
+    the time and memory limits. Raises `ReportError` with the reason when it fails."""
+    from .workers import run_tasks
+
+    task = Task(str(path), "", pdf_reader, timeout)
+    with closing(run_tasks(_gold_task, [task], memory_mb=memory_mb, timeout=timeout)) as results:
+        _, (status, payload) = next(iter(results))
+    if status != "ok":
+        raise ReportError(path, str(payload))
+    return payload
 
 
 def ingest(paths: Iterable[str | Path], db_path: str | Path, *, workers: int | None = None,
@@ -143,40 +143,126 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, workers: int | N
     :param timeout: seconds allowed per document
     :param memory_mb: address-space limit per worker, in MB
     :param progress: called with 1 after each file
+    :raises StorageError: the database cannot be written (disk full, read-only, not a database)
     """
-    from .catalogue import default_catalogue
-    from .store import is_stored, open_db, stale_documents, write_catalogue, write_rows
+    from .workers import WorkerPool
 
     result = IngestResult()
-    files, problems = find_reports(paths)
-    result.failed.extend(problems)
-    db = open_db(db_path)
-    write_catalogue(db, default_catalogue())
-    todo = []
-    stale = stale_documents(db)
-    for path in files:
-        sha256 = sha256_of(path) if path.stat().st_size else None
-        if sha256 in stale or (force and sha256 and is_stored(db, sha256)):
-            result.stale += sha256 in stale
-            todo.append(path)
-        elif path.suffix.lower() in SUPPORTED_SUFFIXES and sha256 and is_stored(db, sha256):
-            result.skipped.append(str(path))
-            if progress:
-                progress(1)
-        else:
-            todo.append(path)
+    found = find_reports(paths)
+    result.failed.extend(found.problems)
+    result.not_reports.extend(found.not_reports)
+    # Workers start now and load the models while this process opens the database and hashes.
+    count = min(workers or os.cpu_count() or 1, max(1, len(found.files)))
+    pool = WorkerPool(extract_task, workers=count, memory_mb=memory_mb, timeout=timeout,
+                      warm_up=_warm_up) if found.files else None
+    try:
+        return _ingest_found(found, db_path, pool, result, pdf_reader, timeout, progress, on_total,
+                             force)
+    finally:
+        if pool:
+            pool.close()
+
+
+def _warm_up() -> None:
+    from .nlp import alias_pipeline
+    from .pipeline import process  # noqa: F401 - imports every step
+
+    alias_pipeline()
+
+
+def _ingest_found(found, db_path, pool, result: IngestResult, pdf_reader: str, timeout: int,
+                  progress, on_total, force: bool) -> IngestResult:
+    from .catalogue import default_catalogue
+    from .store import open_db, stale_documents, stored_path, write_catalogue, write_rows_once
+
+    try:
+        db = open_db(db_path)
+        write_catalogue(db, default_catalogue())
+    except sqlite3.Error as error:
+        raise StorageError(db_path, _storage_reason(error)) from None
     if on_total:
-        on_total(len(files))
-    workers = workers or os.cpu_count() or 1
-    for path, (status, payload) in _results(todo, min(workers, max(1, len(todo))), pdf_reader,
-                                            timeout, memory_mb):
-        if status == "ok":
-            write_rows(db, *payload)
-            result.ingested.append(str(path))
-        else:
-            result.failed.append((str(path), str(payload)))
+        on_total(len(found.files))
+    stale = stale_documents(db)
+
+    def tick() -> None:
         if progress:
             progress(1)
-    result.stale_left = len(stale_documents(db))
-    db.close()
+
+    seen: dict[str, str] = {}  # sha256 -> first path of this batch with it
+    todo: list[Task] = []
+    for path, from_folder in found.files:
+        try:
+            digest = sha256_of(path)
+        except OSError as error:
+            result.failed.append((str(path), f"cannot read file ({error.strerror})"))
+            tick()
+            continue
+        if digest in seen:
+            result.duplicates.append((str(path), seen[digest]))
+            tick()
+            continue
+        seen[digest] = str(path)
+        stored = stored_path(db, digest)
+        if stored == str(path) and (digest in stale or force):
+            result.stale += digest in stale  # extracted again, replacing the older rows
+            todo.append(Task(str(path), digest, pdf_reader, timeout, check_report=from_folder,
+                             replace=True))
+        elif stored == str(path):
+            result.unchanged.append(str(path))
+            tick()
+        elif stored is not None:
+            result.duplicates.append((str(path), stored))
+            tick()
+        else:
+            todo.append(Task(str(path), digest, pdf_reader, timeout, check_report=from_folder))
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    try:
+        with closing(pool.run(todo) if pool else (x for x in ())) as results:
+            for task, (status, payload) in results:
+                if status == "ok":
+                    try:
+                        written = write_rows_once(db, *payload, replace=task.replace)
+                    except sqlite3.Error as error:
+                        raise StorageError(db_path, _storage_reason(error)) from None
+                    (result.ingested if written else result.unchanged).append(task.path)
+                    result.warnings.extend((task.path, w) for w in payload[0]["warnings"].split("; ")
+                                           if w)
+                elif status == "not_report":
+                    result.not_reports.append((task.path, str(payload)))
+                else:
+                    result.failed.append((task.path, str(payload)))
+                del payload
+                tick()
+        result.stale_left = len(stale_documents(db))
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+        db.close()
+    _share_fate_of_originals(result)
     return result
+
+
+def _storage_reason(error: sqlite3.Error) -> str:
+    reason = str(error)
+    if "I/O error" in reason or "disk is full" in reason:
+        return f"cannot write the database ({reason}: is the disk full?)"
+    return f"cannot write the database ({reason})"
+
+
+def _share_fate_of_originals(result: IngestResult) -> None:
+    """A copy of a file that failed, or is not a report, is reported the same way."""
+    failed, not_reports = dict(result.failed), dict(result.not_reports)
+    kept = []
+    for path, original in result.duplicates:
+        if original in failed:
+            result.failed.append((path, failed[original]))
+        elif original in not_reports:
+            result.not_reports.append((path, not_reports[original]))
+        else:
+            kept.append((path, original))
+    result.duplicates = kept
+
+
+def _terminate(signum, frame):  # pragma: no cover - signal handler
+    raise SystemExit(128 + signum)

@@ -26,9 +26,17 @@ from spacy.tokens import Doc, Span
 
 from .catalogue import Catalogue, default_catalogue
 from .linking.vocabulary import norm_key
+from .reader import DEFAULT_MAX_BYTES
+from .tokenizer_regex import fast_token_match_compile
 
 SPAN_KEY = "aliases"
 MODEL = "fr_core_news_sm"
+# What the alias pipeline does not load: the statistical components, and the model's stored
+# vocabulary (lexeme probabilities and clusters for those components; 0.2-0.5 s to read). Token
+# texts, norms set by `ccas_lemmas` and the lexical flags are the same without it
+# (tests/test_tokenizer_regex.py compares them on the whole corpus).
+ALIAS_EXCLUDE = ["tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner",
+                 "senter", "vocab"]
 
 
 @Language.component("ccas_lemmas")
@@ -116,13 +124,14 @@ def alias_patterns(catalogue: Catalogue):
 @cache
 def alias_pipeline() -> Language:
     """fr_core_news_sm's tokenizer plus our lemma and alias components (no statistical model)."""
-    nlp = spacy.load(MODEL, exclude=["tok2vec", "morphologizer", "parser", "attribute_ruler",
-                                     "lemmatizer", "ner", "senter"])
+    with fast_token_match_compile():  # the same tokens, 3.5 s less at every start
+        nlp = spacy.load(MODEL, exclude=ALIAS_EXCLUDE)
     nlp.add_pipe("ccas_lemmas")
     nlp.add_pipe("ccas_catalogue_matcher")
     # spaCy's 1,000,000-character guard is for the parser and NER, which this pipeline does not
-    # run; a long report only costs tokenizer memory (about 1 kB per token).
-    nlp.max_length = 50_000_000
+    # run; a long report only costs tokenizer memory (about 1 kB per token), which the memory
+    # limit of ingest and extract bounds. Any text the reader accepts fits.
+    nlp.max_length = DEFAULT_MAX_BYTES + 1
     return nlp
 
 
@@ -144,4 +153,5 @@ def match_aliases(plain: str, catalogue: Catalogue | None = None) -> Doc:
 @cache
 def statistical_pipeline() -> Language:
     """The full fr_core_news_sm pipeline, for the short spans that need a tagger or NER."""
-    return spacy.load(MODEL)
+    with fast_token_match_compile():
+        return spacy.load(MODEL)

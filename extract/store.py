@@ -8,7 +8,9 @@ already stored is skipped; a file stored under the same path with another sha256
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,16 +27,19 @@ INDICATORS = "indicators"
 CATALOGUE = "catalogue"
 EVAL_RUNS = "eval_runs"
 EVAL_ITEMS = "eval_items"
+# Seconds a writer waits for another process's transaction (two ingest runs on one database).
+BUSY_TIMEOUT_S = 600
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database at `path`, in WAL mode, with every table present."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
-    db.enable_wal()
-    ensure_schema(db)
-    ensure_publication_schema(db)
+    db = sqlite_utils.Database(sqlite3.connect(path, timeout=BUSY_TIMEOUT_S))
+    with _schema_lock(path):
+        db.enable_wal()
+        ensure_schema(db)
+        ensure_publication_schema(db)
     return db
 
 
@@ -77,6 +82,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         (INDICATORS, ["document_id"]),
         (INDICATORS, ["indicator"]),
         (DOCUMENTS, ["path"]),
+        (DOCUMENTS, ["sha256"]),
         (EVAL_ITEMS, ["run_id"]),
     ]:
         db[table].create_index(columns, if_not_exists=True)
@@ -122,17 +128,12 @@ def write_catalogue(db: sqlite_utils.Database, catalogue: Catalogue) -> None:
          "aliases": json.dumps(entry.aliases, ensure_ascii=False)}
         for entry in catalogue.indicators
     ]
-    with db.atomic():
+    with write_transaction(db):
         db[CATALOGUE].upsert_all(rows, pk="id")
 
 
 def document_id(sha256: str) -> str:
     return sha256[:16]
-
-
-def is_stored(db: sqlite_utils.Database, sha256: str) -> bool:
-    """True when a document with this content is already in the database."""
-    return bool(list(db[DOCUMENTS].rows_where("sha256 = ?", [sha256], limit=1)))
 
 
 def delete_document(db: sqlite_utils.Database, *, path: str | None = None,
@@ -201,6 +202,50 @@ def write_rows(db: sqlite_utils.Database, document_row: dict, section_rows: list
         if section_rows:
             db[SEARCH_INDEX].insert_all(search_rows(document_row["id"], section_rows),
                                         pk="section_id")
+
+
+@contextmanager
+def _schema_lock(path: Path) -> Iterator[None]:
+    """Serialise schema creation between processes opening one new database at once."""
+    import fcntl
+
+    with open(f"{path}-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """A transaction that takes the write lock at once (``BEGIN IMMEDIATE``), waiting up to
+    `BUSY_TIMEOUT_S` for another writer, so that two processes never fail with "locked"."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.rollback()
+        raise
+    db.execute("COMMIT")
+
+
+def stored_path(db: sqlite_utils.Database, sha256: str) -> str | None:
+    """The path of the stored document with this content, or None (indexed on sha256)."""
+    row = db.execute("select path from documents where sha256 = ? limit 1", [sha256]).fetchone()
+    return row[0] if row else None
+
+
+def write_rows_once(db: sqlite_utils.Database, document_row: dict, section_rows: list[dict],
+                    indicator_rows: list[dict], *, replace: bool = False) -> bool:
+    """Write one document's rows unless another run stored this content under this path
+    meanwhile (or, with `replace`, whatever is stored); return True when written. One
+    transaction holding the write lock throughout."""
+    with write_transaction(db):
+        if not replace and stored_path(db, document_row["sha256"]) == document_row["path"]:
+            return False
+        write_rows(db, document_row, section_rows, indicator_rows)
+    return True
 
 
 def write_eval_run(db: sqlite_utils.Database, run: dict, items: Iterable[dict]) -> int:

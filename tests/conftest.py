@@ -84,8 +84,8 @@ def bad_files(tmp_path_factory, real_pdfs) -> dict[str, Path]:
     files["empty"] = folder / "empty.txt"
     files["empty"].write_bytes(b"")
     files["cp1252"] = folder / "cp1252.txt"
-    files["cp1252"].write_bytes("ACCUEIL\n\n5 478 personnes accueillies en 2023, été\n"
-                                .encode("cp1252"))
+    files["cp1252"].write_bytes("CCAS - ACCUEIL\n\n5 478 personnes accueillies en 2023, été\n"
+                                "1 204 dossiers instruits en 2023\n".encode("cp1252"))
     files["binary"] = folder / "binary.txt"
     files["binary"].write_bytes(b"\x81\x8d\x8f\x90\x9d" * 20)
     files["unsupported"] = folder / "report.docx"

@@ -3,9 +3,11 @@ import shutil
 
 import sqlite_utils
 from click.testing import CliRunner
-from conftest import CORPUS
+from conftest import CORPUS, corpus_files
 
 from extract.cli import cli
+
+CORPUS_SIZE = len(corpus_files())
 
 
 def ingest(*args):
@@ -15,16 +17,16 @@ def ingest(*args):
 def test_ingest_corpus_then_skip_unchanged(db_path):
     first = ingest(CORPUS, "--db", db_path, "--workers", "1")
     assert first.exit_code == 0, first.output
-    assert "4 ingested, 0 skipped" in first.output
+    assert f"{CORPUS_SIZE} ingested, 0 unchanged, 0 duplicate content" in first.output
     db = sqlite_utils.Database(db_path)
-    assert db["documents"].count == 4
+    assert db["documents"].count == CORPUS_SIZE
     assert db["sections"].count > 100
     assert db["indicators"].count > 300
     assert db["catalogue"].count >= 69
     hits = list(db["sections"].search("domiciliation"))
     assert hits
     second = ingest(CORPUS, "--db", db_path)
-    assert "0 ingested, 4 skipped" in second.output
+    assert f"0 ingested, {CORPUS_SIZE} unchanged" in second.output
 
 
 def test_changed_file_replaces_its_rows(tmp_path, db_path):
@@ -99,3 +101,27 @@ def test_pdf_ingest(real_pdfs, db_path):
     row = next(db["documents"].rows)
     assert row["format"] == "pdf" and row["pages"] > 1
     assert db["sections"].count > 0
+
+
+def test_evaluate_from_another_folder_says_which_folder_is_missing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["evaluate"])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'gold'}: no such folder" in result.output and "--gold" in result.output
+
+
+def test_extract_on_a_folder_or_a_folder_named_like_a_pdf_is_one_line(tmp_path):
+    (tmp_path / "x.pdf").mkdir()
+    for path in [tmp_path, tmp_path / "x.pdf"]:
+        result = CliRunner().invoke(cli, ["extract", str(path)])
+        assert result.exit_code == 1
+        assert result.output == f"Error: {path}: is a folder, not a file (ingest reads folders)\n"
+
+
+def test_extract_holds_to_its_time_limit(tmp_path):
+    big = tmp_path / "long.txt"
+    big.write_text((CORPUS / "002_507d8463a72af1be.txt").read_text(encoding="utf-8") * 30,
+                   encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(big), "--timeout", "3"])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {big}: took longer than the 3 s limit (--timeout)\n"

@@ -1,0 +1,90 @@
+"""The grouped token-match expression tokenizes exactly as spaCy's stock French tokenizer."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+from conftest import corpus_files
+
+from extract.nlp import MODEL, alias_pipeline
+from extract.tokenizer_regex import factor_anchored_alternatives, fast_token_match_compile
+
+STOCK_TOKENS = f"""
+import json, sys, spacy
+nlp = spacy.load({MODEL!r}, exclude=["tok2vec", "morphologizer", "parser", "attribute_ruler",
+                                   "lemmatizer", "ner", "senter"])
+texts = json.load(sys.stdin)
+json.dump([[t.text for t in nlp.tokenizer(text)] for text in texts], sys.stdout)
+"""
+
+# Invented words with hyphens and elisions, the cases the expression exists for.
+WORDS = ("Le contre-rendu des après-midis, l'entr'aide et les porte-à-faux ; un faux-semblant "
+         "du saut-de-loup à New-York, anti-inflammatoires, arc-boutant, grand'mère, "
+         "rick-rolls, Ch'tiis et prud'homie : 12-15 ans, www.exemple-ccas.fr, "
+         "contact@mairie-exemple.fr, ré-entr'ouvert, sous-sol-de-l'eau.")
+
+
+def test_same_tokens_as_the_stock_tokenizer_on_the_whole_corpus():
+    texts = [path.read_text(encoding="utf-8") for path in corpus_files()] + [WORDS]
+    stock = subprocess.run([sys.executable, "-c", STOCK_TOKENS], input=json.dumps(texts),
+                           capture_output=True, text=True, check=True)
+    expected = json.loads(stock.stdout)
+    tokenizer = alias_pipeline().tokenizer
+    for text, tokens in zip(texts, expected, strict=True):
+        assert [t.text for t in tokenizer(text)] == tokens
+    assert sum(map(len, expected)) > 40_000
+    assert len(tokenizer.token_match.__self__.pattern) < 100_000  # the grouped form is in use
+
+
+def test_alias_pipeline_without_the_stored_vocabulary_gives_the_same_token_attributes():
+    import spacy
+
+    from extract.nlp import ALIAS_EXCLUDE
+
+    full = spacy.load(MODEL, exclude=[name for name in ALIAS_EXCLUDE if name != "vocab"])
+    full.add_pipe("ccas_lemmas")
+    full.max_length = alias_pipeline().max_length
+    attributes = ["text", "norm_", "lower_", "shape_", "is_stop", "like_num", "is_punct",
+                  "is_digit", "is_alpha", "is_space", "whitespace_", "prefix_", "suffix_"]
+    matched = 0
+    for text in [path.read_text(encoding="utf-8") for path in corpus_files()] + [WORDS]:
+        ours, stock = alias_pipeline()(text), full(text)
+        assert [[getattr(t, a) for a in attributes] for t in ours] == \
+            [[getattr(t, a) for a in attributes] for t in stock]
+        matched += len(ours.spans["aliases"])
+    assert matched > 100  # the alias matcher works without the stored vocabulary
+
+
+def test_grouping_keeps_exactly_the_matched_strings():
+    big = "[a-z" + "".join(chr(c) for c in range(0xE0, 0xFF) if c != 0xF7) + "]"
+    big = big * 4  # a long class, the kind that is costly to compile
+    alternatives = [f"^por[-]te{big}+$", f"^ab(?:c|d)[-]x{big}*$", f"^{big}+[-]la[-](?:l['])?{big}+$",
+                    f"^{big}+[-]sur[-](?:l['])?{big}+$", "^plain$", f"^e[']{big}[-{big[1:-1]}]*$"]
+    pattern = "(?iu)" + "|".join(f"(?:{a})" for a in alternatives)
+    grouped = factor_anchored_alternatives(pattern)
+    assert grouped and grouped.count("(?:^") < len(alternatives)
+    original, factored = re.compile(pattern), re.compile(grouped)
+    samples = ["porte", "portes", "PORTEs", "abc-xy", "abd-x", "abe-x", "bas-la-haut", "bas-la-l'eau",
+               "bas-sur-l'eau", "bas-sous-l'eau", "plain", "plains", "e'té", "e'", "", "x\n", "plain\n"]
+    for sample in samples:
+        assert bool(original.match(sample)) == bool(factored.match(sample)), sample
+
+
+def test_other_expressions_are_left_alone():
+    assert factor_anchored_alternatives("^a$|b") is None
+    assert factor_anchored_alternatives(r"^a\$|^b$") is None
+    assert factor_anchored_alternatives("^(a|b)c") is None
+    with fast_token_match_compile():
+        assert re.compile("a|b").pattern == "a|b"
+    assert re.compile.__module__ == "re"
+
+
+def test_a_text_longer_than_spacys_default_guard_is_tokenized():
+    from extract.reader import DEFAULT_MAX_BYTES
+
+    text = "12 usagers accueillis. " * 50_000  # 1.15 million characters
+    assert len(alias_pipeline()(text)) == 4 * 50_000
+    assert alias_pipeline().max_length > DEFAULT_MAX_BYTES  # any text the reader accepts
