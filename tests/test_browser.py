@@ -215,7 +215,9 @@ Le service a reçu 4 560 appels téléphoniques <script>alert('appels')</script>
 AIDE ALIMENTAIRE <b onmouseover=alert('b')>gras</b>
 
 L'épicerie sociale a aidé 150 foyers </td></tr><script>alert('table')</script> en 2023.
-"""
+
+""" + "Le service a poursuivi ses missions auprès des familles du territoire. " * 100 + "\n"
+# (the crafted markup sits in a report's worth of text: a page made of tags is refused at reading)
 
 
 @pytest.fixture(scope="module")

@@ -105,7 +105,7 @@ def test_extract_keeps_a_report_with_an_overflowing_number(hostile_report):
     result = CliRunner().invoke(cli, ["extract", str(hostile_report)])
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
-    extracted = json.loads(result.output)
+    extracted = json.loads(result.stdout)  # warnings go to stderr
     assert [item["value"] for item in extracted["indicators"]] == [1250]
 
 

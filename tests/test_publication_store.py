@@ -37,14 +37,14 @@ def test_documents_made_by_an_older_extractor_are_extracted_again(two_reports, d
         connection.execute("update documents set extractor_version = 'older' where rowid = 1")
         connection.execute("update indicators set value = -1")  # the older, worse values
     output = ingest(two_reports, db_path)
-    assert "1 ingested (of which 1 re-extracted" in output and "1 skipped" in output
+    assert "1 ingested (of which 1 re-extracted" in output and "1 unchanged" in output
     versions = current_versions()
     rows = connection.execute("select extractor_version, catalogue_version from documents")
     assert set(rows) == {(versions["extractor_version"], versions["catalogue_version"])}
     stale = connection.execute("select count(*) from indicators i join documents d "
                                "on d.id = i.document_id where d.rowid = 1 and value = -1")
     assert stale.fetchone()[0] == 0
-    assert "0 ingested, 2 skipped" in ingest(two_reports, db_path)
+    assert "0 ingested, 2 unchanged" in ingest(two_reports, db_path)
     one_file, other_file = sorted(two_reports.iterdir())
     connection.execute("update documents set catalogue_version = 'older' where path = ?",
                        [str(other_file)])
@@ -54,7 +54,7 @@ def test_documents_made_by_an_older_extractor_are_extracted_again(two_reports, d
 
 def test_force_extracts_every_file_again(two_reports, db_path):
     ingest(two_reports, db_path)
-    assert "2 ingested, 0 skipped" in ingest(two_reports, db_path, "--force")
+    assert "2 ingested, 0 unchanged" in ingest(two_reports, db_path, "--force")
     db = sqlite_utils.Database(db_path)
     assert db["documents"].count == 2
     assert db["search_index"].count == db["sections"].count  # no orphan search rows
