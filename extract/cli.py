@@ -99,9 +99,8 @@ def extract(path, pdf_reader, catalogued_only, timeout, memory_mb, explain):
                                          memory_mb=memory_mb)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
-    if sys.stderr.isatty():  # on a terminal; scripts read the JSON alone (ingest stores them)
-        for warning in warnings:
-            click.echo(f"Warning: {path}: {warning}", err=True)
+    for warning in warnings:  # on stderr: the JSON on stdout stays whole for scripts
+        click.echo(f"Warning: {path}: {warning}", err=True)
     if catalogued_only:
         data["indicators"] = [i for i in data["indicators"] if i["indicator"]]
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
