@@ -11,6 +11,8 @@ from __future__ import annotations
 import ctypes
 import re
 from collections.abc import Callable
+from ctypes import c_double
+from functools import cache
 from pathlib import Path
 
 from .document import Document, Line, Page
@@ -99,6 +101,27 @@ def _open_pdfium(path: Path):
 # --- pypdfium2 ----------------------------------------------------------------------------------
 
 MAX_RUNS = 12  # text runs on one line beyond which its gaps are not measured
+_ONE = ctypes.c_double(1.0)  # the tolerance of a position lookup, in points
+
+
+@cache
+def _pdfium_calls() -> dict[str, Callable]:
+    """pdfium's per-character text functions as bare ctypes pointers (no `argtypes`): pypdfium2's
+    typed bindings convert every argument on every call, which costs two to three times the call
+    itself, and this reader makes hundreds of calls a page. Callers pass the text page as a
+    `c_void_p`, indexes as ints, coordinates as `c_double` and out-parameters by reference."""
+    import pypdfium2.raw as pdfium_c
+
+    restypes = {"FPDFText_GetLooseCharBox": ctypes.c_int, "FPDFText_GetFontSize": ctypes.c_double,
+                "FPDFText_GetFontWeight": ctypes.c_int, "FPDFText_CountRects": ctypes.c_int,
+                "FPDFText_GetRect": ctypes.c_int, "FPDFText_GetCharIndexAtPos": ctypes.c_int}
+    calls = {}
+    for name, restype in restypes.items():
+        typed = getattr(pdfium_c, name)
+        bare = type(typed)(ctypes.cast(typed, ctypes.c_void_p).value)
+        bare.argtypes, bare.restype = None, restype
+        calls[name.removeprefix("FPDFText_")] = bare
+    return calls
 
 
 class _PdfiumPage:
@@ -107,34 +130,33 @@ class _PdfiumPage:
     def __init__(self, textpage, height: float) -> None:
         import pypdfium2.raw as pdfium_c
 
-        self.c = pdfium_c
-        self.raw = textpage.raw
+        calls = _pdfium_calls()
+        self.loose_box, self.font_size = calls["GetLooseCharBox"], calls["GetFontSize"]
+        self.font_weight, self.count_rects = calls["GetFontWeight"], calls["CountRects"]
+        self.get_rect, self.index_at = calls["GetRect"], calls["GetCharIndexAtPos"]
+        self.raw = ctypes.cast(textpage.raw, ctypes.c_void_p)
         self.height = height
         self.count = textpage.count_chars()
         self.text = textpage.get_text_range(0, self.count) if self.count > 0 else ""
         self.rect = pdfium_c.FS_RECTF()
         self.rect_pointer = ctypes.byref(self.rect)
-        self.values = [ctypes.c_double() for _ in range(4)]
+        self.values = [c_double() for _ in range(4)]
         self.pointers = [ctypes.byref(value) for value in self.values]
 
     def box(self, index: int) -> tuple[float, float, float, float]:
         """Loose box (font ascent to descent) of a character, top-down coordinates."""
-        self.c.FPDFText_GetLooseCharBox(self.raw, index, self.rect_pointer)
+        self.loose_box(self.raw, index, self.rect_pointer)
         rect = self.rect
         return rect.left, self.height - rect.top, rect.right, self.height - rect.bottom
 
-    def gap_starts(self, start: int, count: int) -> list[int]:
+    def gap_starts(self, start: int, count: int, rects: int) -> list[int]:
         """Indexes of the characters of a line that start a text run after a wide gap on the same
-        baseline (a table cell, the other column), which pdfium joins into one line. A line drawn
-        as one text run has one rectangle and is not looked at further; nor is a line of more than
-        `MAX_RUNS` runs (a PDF drawing word by word), to keep this reader fast."""
-        c, raw = self.c, self.raw
-        rects = c.FPDFText_CountRects(raw, start, count)
-        if rects < 2 or rects > MAX_RUNS:
-            return []
+        baseline (a table cell, the other column), which pdfium joins into one line; `rects` is
+        pdfium's count of the line's text runs (its rectangles, just computed)."""
+        raw = self.raw
         vl, vt, vr, vb = self.values
         pl, pt, pr, pb = self.pointers
-        get_rect = c.FPDFText_GetRect
+        get_rect = self.get_rect
         starts = []
         get_rect(raw, 0, pl, pt, pr, pb)
         last_top, last_right, last_bottom = vt.value, vr.value, vb.value
@@ -145,57 +167,61 @@ class _PdfiumPage:
             if gap >= GAP_EM * (y1 - y0):  # a tight box is lower than the font size
                 height = min(last_top - last_bottom, y1 - y0)
                 if height > 0 and min(last_top, y1) - max(last_bottom, y0) > 0.5 * height:
-                    found = c.FPDFText_GetCharIndexAtPos(raw, x0 + 0.5, (y1 + y0) / 2, 1.0, 1.0)
+                    found = self.index_at(raw, c_double(x0 + 0.5), c_double((y1 + y0) / 2),
+                                          _ONE, _ONE)
                     if start < found < start + count and \
-                            gap >= GAP_EM * c.FPDFText_GetFontSize(raw, found):
+                            gap >= GAP_EM * self.font_size(raw, found):
                         starts.append(found)
             last_top, last_right, last_bottom = y1, vr.value, y0
         return sorted(starts)
 
-    def word_width(self, first: int, space: int) -> Callable[[], float]:
-        """The width of a piece's first word, measured only when a line break asks for it."""
-        return lambda: self.box(first + space - 1)[2] - self.box(first)[0]
-
     def piece(self, first: int, stripped: str) -> Piece:
         """The piece of text `stripped` starting at character `first`."""
-        c, raw, rect, height = self.c, self.raw, self.rect, self.height
-        last = first + len(stripped) - 1
-        c.FPDFText_GetLooseCharBox(raw, first, self.rect_pointer)
+        raw, rect, loose_box = self.raw, self.rect, self.loose_box
+        loose_box(raw, first, self.rect_pointer)
         x0, top, bottom = rect.left, rect.top, rect.bottom
-        c.FPDFText_GetLooseCharBox(raw, last, self.rect_pointer)
+        loose_box(raw, first + len(stripped) - 1, self.rect_pointer)
         x1 = rect.right
         space = stripped.find(" ")
         if "  " in stripped:
             stripped = " ".join(stripped.split())
+        height = self.height
         return Piece(
             text=stripped, x0=x0, top=height - max(top, rect.top), x1=x1,
             bottom=height - min(bottom, rect.bottom),
-            size=round(c.FPDFText_GetFontSize(raw, first), 1),
-            bold=c.FPDFText_GetFontWeight(raw, first) >= 600,
+            size=round(self.font_size(raw, first), 1),
+            bold=self.font_weight(raw, first) >= 600,
             first_word=(x1 - x0) * (space if space > 0 else len(stripped)) / len(stripped),
-            measure=self.word_width(first, space) if space > 0 else None)
+            # the exact width of the first word, measured only when a line break asks for it
+            measure=(lambda: self.box(first + space - 1)[2] - self.box(first)[0])
+            if space > 0 else None)
 
     def pieces(self) -> list[Piece]:
-        text, count = self.text, self.count
+        """The page's pieces: one per line of pdfium's text, or one per run of a line that has a
+        wide gap between two of its runs. A line without a space has no gap to measure (a gap
+        reads as a space); nor has a line drawn as one text run (one rectangle), nor a line of
+        more than `MAX_RUNS` runs (a PDF drawing word by word), which keeps this reader fast."""
+        text, count, raw, count_rects = self.text, self.count, self.raw, self.count_rects
         pieces = []
         position = 0
         for raw_line in text.split("\n"):
-            end = position + len(raw_line)
+            length = len(raw_line)
             stripped = raw_line.strip()
-            # a gap between runs reads as a space: a line without one has no gap to measure
-            gaps = self.gap_starts(position, len(raw_line)) if " " in stripped else None
-            if gaps:
-                cuts = [position, *gaps, end]
-                for a, b in zip(cuts, cuts[1:], strict=False):
-                    chunk = text[a:b]
-                    part = chunk.strip()
-                    if part and a + chunk.find(part[0]) + len(part) <= count:
-                        pieces.append(self.piece(a + chunk.find(part[0]), part))
-            elif stripped:
-                first = position + raw_line.find(stripped[0])
-                if first + len(stripped) <= count:
-                    pieces.append(self.piece(first, stripped))
-            position = end + 1
+            if stripped:
+                rects = count_rects(raw, position, length) if " " in stripped else 1
+                gaps = self.gap_starts(position, length, rects) if 1 < rects <= MAX_RUNS else None
+                if gaps:
+                    cuts = [position, *gaps, position + length]
+                    for a, b in zip(cuts, cuts[1:], strict=False):
+                        chunk = text[a:b]
+                        part = chunk.strip()
+                        if part and a + chunk.find(part[0]) + len(part) <= count:
+                            pieces.append(self.piece(a + chunk.find(part[0]), part))
+                else:
+                    first = position + raw_line.find(stripped[0])
+                    if first + len(stripped) <= count:
+                        pieces.append(self.piece(first, stripped))
+            position += length + 1
         return pieces
 
 
