@@ -13,12 +13,14 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 
 # a horizontal gap of 1.5 font sizes separates two pieces on one baseline (the widest spaces of
 # justified text stay below it)
 GAP_EM = 1.5
 MIN_TEXT_WORDS = 3  # a piece of text (not a label or a cell) has this many words with letters
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_TOP = attrgetter("top")
 
 
 @dataclass(slots=True)
@@ -37,11 +39,15 @@ class Piece:
     measure: Callable[[], float] | None = None  # the exact width of the first word, on demand
     words: int = -1  # words with letters, counted once
 
-    def is_text(self) -> bool:
-        """A piece of running text (not a cell or a label): three words or more."""
+    def word_count(self) -> int:
+        """Its words with letters (counted once: the column finder asks again and again)."""
         if self.words < 0:
             self.words = len(_WORD.findall(self.text))
-        return self.words >= MIN_TEXT_WORDS
+        return self.words
+
+    def is_text(self) -> bool:
+        """A piece of running text (not a cell or a label): three words or more."""
+        return self.word_count() >= MIN_TEXT_WORDS
 
 
 def _text_share(side: list[Piece]) -> float:
@@ -53,7 +59,7 @@ def _text_share(side: list[Piece]) -> float:
 def _column_like(side: list[Piece]) -> bool:
     """A side that reads as a column: mostly words (not a column of figures), its pieces filling
     its width (not several columns of a table)."""
-    worded = sum(1 for p in side if _WORD.search(p.text))
+    worded = sum(1 for p in side if p.word_count())
     width = max(p.x1 for p in side) - min(p.x0 for p in side)
     widths = sorted(p.x1 - p.x0 for p in side)
     return worded >= 0.6 * len(side) and widths[len(widths) // 2] >= 0.4 * width
@@ -119,7 +125,7 @@ def _side_by_side(pieces: list[Piece]) -> bool:
     """Some two pieces share a height of the page (a page of stacked lines has no columns)."""
     if len(pieces) < 4:
         return False
-    ordered = sorted(pieces, key=lambda p: p.top)
+    ordered = sorted(pieces, key=_TOP)
     lowest = ordered[0].bottom
     for piece in ordered[1:]:
         if piece.top < lowest - 0.25 * (piece.size or 10.0):
@@ -135,7 +141,7 @@ def reading_order(pieces: list[Piece], depth: int = 0) -> list[list[Piece]]:
     if gutter is None:
         return [pieces] if pieces else []
     a, b = gutter
-    spanning = sorted((p for p in pieces if p.x0 < b and p.x1 > a), key=lambda p: p.top)
+    spanning = sorted((p for p in pieces if p.x0 < b and p.x1 > a), key=_TOP)
     tops = [p.top for p in spanning]
     sides: list[tuple[list[Piece], list[Piece]]] = [([], []) for _ in range(len(spanning) + 1)]
     for piece in pieces:
