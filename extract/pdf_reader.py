@@ -15,7 +15,7 @@ from ctypes import c_double
 from functools import cache
 from pathlib import Path
 
-from .document import Document, Line, Page
+from .document import Document, Page
 from .errors import CorruptPDF, EmptyFile, EncryptedPDF, ScannedPDF
 from .pdf_layout import GAP_EM, Piece, page_lines
 
@@ -44,25 +44,25 @@ class _PageBuilder:
         self.empty_pages: list[int] = []
 
     def add(self, number: int, lines: list[dict], width: float, height: float) -> None:
+        """Add a page from its line specs (text, bbox, font_size, bold), in reading order."""
         if self.parts:
             self.parts.append(PAGE_BREAK)
             self.length += len(PAGE_BREAK)
         start = self.length
-        page_lines_ = []
         for index, spec in enumerate(lines):
             if index:
                 self.parts.append("\n")
                 self.length += 1
-            text = spec.pop("text")
-            page_lines_.append(
-                Line(text=text, start=self.length, end=self.length + len(text), page=number, **spec)
-            )
+            text = spec["text"]
+            spec["start"], spec["end"], spec["page"] = self.length, self.length + len(text), number
             self.parts.append(text)
             self.length += len(text)
-        if not any(line.text.strip() for line in page_lines_):
+        # the lines validated with their page, in one call (not one model call per line)
+        page = Page.model_validate({"number": number, "start": start, "end": self.length,
+                                    "lines": lines, "width": width, "height": height})
+        if not any(line.text.strip() for line in page.lines):
             self.empty_pages.append(number)
-        self.pages.append(Page(number=number, start=start, end=self.length, lines=page_lines_,
-                               width=width, height=height))
+        self.pages.append(page)
 
     def build(self, path: Path) -> Document:
         if not self.pages:
