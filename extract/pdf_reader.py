@@ -105,11 +105,12 @@ _ONE = ctypes.c_double(1.0)  # the tolerance of a position lookup, in points
 
 
 @cache
-def _pdfium_calls() -> dict[str, Callable]:
+def _pdfium_calls(typed: bool = False) -> dict[str, Callable]:
     """pdfium's per-character text functions as bare ctypes pointers (no `argtypes`): pypdfium2's
     typed bindings convert every argument on every call, which costs two to three times the call
     itself, and this reader makes hundreds of calls a page. Callers pass the text page as a
-    `c_void_p`, indexes as ints, coordinates as `c_double` and out-parameters by reference."""
+    `c_void_p`, indexes as ints, coordinates as `c_double` and out-parameters by reference.
+    `typed` gives pypdfium2's own bindings instead (what the tests compare the bare calls to)."""
     import pypdfium2.raw as pdfium_c
 
     restypes = {"FPDFText_GetLooseCharBox": ctypes.c_int, "FPDFText_GetFontSize": ctypes.c_double,
@@ -117,24 +118,25 @@ def _pdfium_calls() -> dict[str, Callable]:
                 "FPDFText_GetRect": ctypes.c_int, "FPDFText_GetCharIndexAtPos": ctypes.c_int}
     calls = {}
     for name, restype in restypes.items():
-        typed = getattr(pdfium_c, name)
-        bare = type(typed)(ctypes.cast(typed, ctypes.c_void_p).value)
-        bare.argtypes, bare.restype = None, restype
-        calls[name.removeprefix("FPDFText_")] = bare
+        bound = getattr(pdfium_c, name)
+        if not typed:
+            bound = type(bound)(ctypes.cast(bound, ctypes.c_void_p).value)
+            bound.argtypes, bound.restype = None, restype
+        calls[name.removeprefix("FPDFText_")] = bound
     return calls
 
 
 class _PdfiumPage:
     """One page's text layer: its text, and pieces cut where pdfium's text runs leave a gap."""
 
-    def __init__(self, textpage, height: float) -> None:
+    def __init__(self, textpage, height: float, *, typed: bool = False) -> None:
         import pypdfium2.raw as pdfium_c
 
-        calls = _pdfium_calls()
+        calls = _pdfium_calls(typed)
         self.loose_box, self.font_size = calls["GetLooseCharBox"], calls["GetFontSize"]
         self.font_weight, self.count_rects = calls["GetFontWeight"], calls["CountRects"]
         self.get_rect, self.index_at = calls["GetRect"], calls["GetCharIndexAtPos"]
-        self.raw = ctypes.cast(textpage.raw, ctypes.c_void_p)
+        self.raw = textpage.raw if typed else ctypes.cast(textpage.raw, ctypes.c_void_p)
         self.height = height
         self.count = textpage.count_chars()
         self.text = textpage.get_text_range(0, self.count) if self.count > 0 else ""
