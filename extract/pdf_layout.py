@@ -188,11 +188,15 @@ def _gap(above: list[Piece], below: list[Piece]) -> tuple[float, float]:
         return lower.top - upper.bottom, min(upper.size or 10.0, lower.size or 10.0)
     bottom, top, size = above[0].bottom, below[0].top, above[0].size or 10.0
     for piece in above:
-        bottom = max(bottom, piece.bottom)
-        size = min(size, piece.size or 10.0)
+        if piece.bottom > bottom:
+            bottom = piece.bottom
+        if (piece.size or 10.0) < size:
+            size = piece.size or 10.0
     for piece in below:
-        top = min(top, piece.top)
-        size = min(size, piece.size or 10.0)
+        if piece.top < top:
+            top = piece.top
+        if (piece.size or 10.0) < size:
+            size = piece.size or 10.0
     return top - bottom, size
 
 
