@@ -52,8 +52,13 @@ class Piece:
 
 def _text_share(side: list[Piece]) -> float:
     """The share of a side's characters in pieces of running text (not cells or labels)."""
-    total = sum(len(p.text) for p in side)
-    return sum(len(p.text) for p in side if p.is_text()) / total if total else 0.0
+    total = running = 0
+    for piece in side:
+        length = len(piece.text)
+        total += length
+        if (piece.words if piece.words >= 0 else piece.word_count()) >= MIN_TEXT_WORDS:
+            running += length
+    return running / total if total else 0.0
 
 
 def _column_like(side: list[Piece]) -> bool:
@@ -90,18 +95,19 @@ def find_gutter(pieces: list[Piece]) -> tuple[float, float] | None:
     """A vertical white strip between two sides that read as columns, crossed by few pieces:
     running text on both sides, or some text or columns of words on each side whose lines do
     not pair up like the rows of a table."""
-    lo = min(p.x0 for p in pieces)
-    hi = max(p.x1 for p in pieces)
+    starts, ends = [p.x0 for p in pieces], [p.x1 for p in pieces]
+    lo, hi = min(starts), max(ends)
     sizes = sorted(p.size or 10.0 for p in pieces)
     min_width = max(6.0, 0.8 * sizes[len(sizes) // 2])
-    events = sorted([(p.x0, 1) for p in pieces] + [(p.x1, -1) for p in pieces])
+    events = sorted([(x, 1) for x in starts] + [(x, -1) for x in ends])
     allowed = max(1, len(pieces) // 5)
+    low, high = lo + 0.1 * (hi - lo), hi - 0.1 * (hi - lo)  # not in the outer tenths
     candidates = []
     coverage = 0
     for (x, delta), (following, _) in zip(events, events[1:], strict=False):
         coverage += delta
         if coverage <= allowed and following - x >= min_width and \
-                lo + 0.1 * (hi - lo) < (x + following) / 2 < hi - 0.1 * (hi - lo):
+                low < (x + following) / 2 < high:
             candidates.append((coverage, x - following, x, following))
     for _, _, a, b in sorted(candidates)[:3]:
         left = [p for p in pieces if p.x1 <= a]
