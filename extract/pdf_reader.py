@@ -126,20 +126,40 @@ def _pdfium_calls(typed: bool = False) -> dict[str, Callable]:
     return calls
 
 
+def _page_text(textpage, count: int) -> str:
+    """The text of a page's `count` characters, as pypdfium2's `PdfTextPage.get_text_range`
+    reads it: leading and trailing characters that have no place in pdfium's text are left out
+    of the range (they would make pdfium read beyond it)."""
+    import pypdfium2.raw as pdfium_c
+
+    text_index = pdfium_c.FPDFText_GetTextIndexFromCharIndex
+    start, end = 0, count - 1
+    while start <= end and text_index(textpage, start) == -1:
+        start += 1
+    while start <= end and text_index(textpage, end) == -1:
+        end -= 1
+    if start > end:
+        return ""
+    buffer = (ctypes.c_ushort * (text_index(textpage, end) + 2 - text_index(textpage, start)))()
+    written = pdfium_c.FPDFText_GetText(textpage, start, end - start + 1, buffer)
+    return memoryview(buffer)[:written - 1].tobytes().decode("utf-16-le", errors="ignore")
+
+
 class _PdfiumPage:
     """One page's text layer: its text, and pieces cut where pdfium's text runs leave a gap."""
 
     def __init__(self, textpage, height: float, *, typed: bool = False) -> None:
+        """`textpage`: pdfium's text page handle (`FPDFText_LoadPage`)."""
         import pypdfium2.raw as pdfium_c
 
         calls = _pdfium_calls(typed)
         self.loose_box, self.font_size = calls["GetLooseCharBox"], calls["GetFontSize"]
         self.font_weight, self.count_rects = calls["GetFontWeight"], calls["CountRects"]
         self.get_rect, self.index_at = calls["GetRect"], calls["GetCharIndexAtPos"]
-        self.raw = textpage.raw if typed else ctypes.cast(textpage.raw, ctypes.c_void_p)
+        self.raw = textpage if typed else ctypes.cast(textpage, ctypes.c_void_p)
         self.height = height
-        self.count = textpage.count_chars()
-        self.text = textpage.get_text_range(0, self.count) if self.count > 0 else ""
+        self.count = max(0, pdfium_c.FPDFText_CountChars(textpage))
+        self.text = _page_text(textpage, self.count)
         self.rect = pdfium_c.FS_RECTF()
         self.rect_pointer = ctypes.byref(self.rect)
         self.values = [c_double() for _ in range(4)]
@@ -230,17 +250,29 @@ class _PdfiumPage:
 def read_pdf_pdfium(path: Path) -> Document:
     """Read a PDF through pypdfium2's text layer: lines in reading order (columns, tables as
     tab-separated rows, paragraphs joined) with bbox, font size and weight of their first char."""
+    import pypdfium2.raw as pdfium_c
+
     pdf = _open_pdfium(path)
     builder = _PageBuilder()
     try:
         for index in range(len(pdf)):
-            page = pdf[index]
-            width, height = page.get_size()
-            textpage = page.get_textpage()
-            lines = page_lines(_PdfiumPage(textpage, height).pieces())
+            # pdfium's page handles, not pypdfium2's page objects: their finalizers and links to
+            # the document cost a few percent of this reader's time, for nothing kept past a page
+            page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
+            if not page:
+                raise CorruptPDF(path, f"corrupt PDF (page {index + 1} cannot be loaded)")
+            textpage = pdfium_c.FPDFText_LoadPage(page)
+            try:
+                if not textpage:
+                    raise CorruptPDF(path, f"corrupt PDF (no text page for page {index + 1})")
+                width = pdfium_c.FPDF_GetPageWidthF(page)
+                height = pdfium_c.FPDF_GetPageHeightF(page)
+                lines = page_lines(_PdfiumPage(textpage, height).pieces())
+            finally:
+                if textpage:
+                    pdfium_c.FPDFText_ClosePage(textpage)
+                pdfium_c.FPDF_ClosePage(page)
             builder.add(index + 1, lines, width, height)
-            textpage.close()
-            page.close()
     finally:
         pdf.close()
     return builder.build(path)

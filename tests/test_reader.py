@@ -137,9 +137,10 @@ def _piece_fields(piece) -> tuple:
 
 def test_pdfium_bare_calls_read_what_pypdfium2_bindings_read(real_pdfs, tmp_path):
     """The pdfium reader calls pdfium's text functions without pypdfium2's argument conversion
-    (for speed): on real PDFs and on a rendered two-column report with tables, every piece of
-    every page (text, box, font size, weight, first-word width) equals what the typed bindings
-    give, and some lines are cut at a gap (the run measurement is exercised)."""
+    (for speed): on real PDFs and on a rendered two-column report with tables, its page text is
+    pypdfium2's, every piece of every page (text, box, font size, weight, first-word width)
+    equals what the typed bindings give, and some lines are cut at a gap (the run measurement
+    is exercised)."""
     import pypdfium2 as pdfium
     from render_pdf import render_synthetic_report
 
@@ -151,8 +152,10 @@ def test_pdfium_bare_calls_read_what_pypdfium2_bindings_read(real_pdfs, tmp_path
         pdf = pdfium.PdfDocument(str(path))
         for number, page in enumerate(pdf, start=1):
             textpage, height = page.get_textpage(), page.get_size()[1]
-            bare = _PdfiumPage(textpage, height).pieces()
-            typed = _PdfiumPage(textpage, height, typed=True).pieces()
+            bare_page = _PdfiumPage(textpage.raw, height)
+            assert bare_page.text == textpage.get_text_range()
+            bare = bare_page.pieces()
+            typed = _PdfiumPage(textpage.raw, height, typed=True).pieces()
             assert [_piece_fields(p) for p in bare] == [_piece_fields(p) for p in typed], \
                 f"{path.name} page {number}"
             lines = [line for line in textpage.get_text_range().split("\n") if line.strip()]
