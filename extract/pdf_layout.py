@@ -17,11 +17,12 @@ A *piece* is a run of text on one baseline with ordinary word spacing. `page_lin
 from __future__ import annotations
 
 import re
+from functools import lru_cache, partial
 from operator import attrgetter
 
 from .pdf_columns import GAP_EM, Piece, reading_order
 
-__all__ = ["GAP_EM", "Piece", "page_lines"]
+__all__ = ["GAP_EM", "Piece", "page_lines", "round_tenth"]
 
 BLANK_EM = 0.5  # a vertical gap of half a font size between two lines is a paragraph break
 BLANK_LINE_EM = 0.8  # each such height of the gap is one blank line, up to MAX_BLANKS
@@ -31,6 +32,14 @@ _BULLET = re.compile(r"^[-–—•»▪●◦■□◆◇✦✧➢➤►▶✓�
 # a piece that is only a list marker: a bullet, "1.", "2)", "a)"
 _MARKER = re.compile(r"^(?:[-–—•»▪●◦■□◆◇✦✧➢➤►▶✓✔*¤→·○❖♦]|\d{1,2}[.)]|[a-z][.)])$")
 _TOP_LEFT, _LEFT = attrgetter("top", "x0"), attrgetter("x0")
+_TENTH = lru_cache(maxsize=4096)(partial(round, ndigits=1))
+
+
+def round_tenth(value: float) -> float:
+    """`round(value, 1)`, remembered: Python's exact decimal rounding costs more than the rest
+    of a line's layout, and positions and sizes repeat from line to line and page to page. Zero
+    is returned as it is (0.0 and -0.0 would share one entry)."""
+    return _TENTH(value) if value else value
 
 
 def page_lines(pieces: list[Piece]) -> list[dict]:
@@ -138,8 +147,8 @@ def _spec(pieces: list[Piece], text: str) -> dict:
             x1 = piece.x1
         if piece.bottom > bottom:
             bottom = piece.bottom
-    return {"text": text, "bbox": (round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)),
-            "font_size": first.size, "bold": first.bold}
+    return {"text": text, "font_size": first.size, "bold": first.bold,
+            "bbox": (round_tenth(x0), round_tenth(top), round_tenth(x1), round_tenth(bottom))}
 
 
 def region_lines(region: list[Piece]) -> list[dict]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .document import Document, Page
 from .errors import CorruptPDF, EmptyFile, EncryptedPDF, ScannedPDF
-from .pdf_layout import GAP_EM, Piece, page_lines
+from .pdf_layout import GAP_EM, Piece, page_lines, round_tenth
 
 
 def sha256_of(path: Path) -> str:
@@ -211,7 +211,7 @@ class _PdfiumPage:
         return Piece(
             text=stripped, x0=x0, top=height - max(top, rect.top), x1=x1,
             bottom=height - min(bottom, rect.bottom),
-            size=round(self.font_size(raw, first), 1),
+            size=round_tenth(self.font_size(raw, first)),
             bold=self.font_weight(raw, first) >= 600,
             first_word=(x1 - x0) * (space if space > 0 else len(stripped)) / len(stripped),
             # the exact width of the first word, measured only when a line break asks for it
