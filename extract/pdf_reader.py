@@ -11,7 +11,7 @@ from __future__ import annotations
 import ctypes
 import re
 from collections.abc import Callable
-from ctypes import c_double
+from ctypes import c_double, c_float
 from functools import cache
 from pathlib import Path
 
@@ -115,7 +115,8 @@ def _pdfium_calls(typed: bool = False) -> dict[str, Callable]:
 
     restypes = {"FPDFText_GetLooseCharBox": ctypes.c_int, "FPDFText_GetFontSize": ctypes.c_double,
                 "FPDFText_GetFontWeight": ctypes.c_int, "FPDFText_CountRects": ctypes.c_int,
-                "FPDFText_GetRect": ctypes.c_int, "FPDFText_GetCharIndexAtPos": ctypes.c_int}
+                "FPDFText_GetRect": ctypes.c_int, "FPDFText_GetCharIndexAtPos": ctypes.c_int,
+                "FPDFText_GetCharBox": ctypes.c_int}
     calls = {}
     for name, restype in restypes.items():
         bound = getattr(pdfium_c, name)
@@ -156,6 +157,7 @@ class _PdfiumPage:
         self.loose_box, self.font_size = calls["GetLooseCharBox"], calls["GetFontSize"]
         self.font_weight, self.count_rects = calls["GetFontWeight"], calls["CountRects"]
         self.get_rect, self.index_at = calls["GetRect"], calls["GetCharIndexAtPos"]
+        self.char_box = calls["GetCharBox"]
         self.raw = textpage if typed else ctypes.cast(textpage, ctypes.c_void_p)
         self.height = height
         self.count = max(0, pdfium_c.FPDFText_CountChars(textpage))
@@ -179,23 +181,49 @@ class _PdfiumPage:
         vl, vt, vr, vb = self.values
         pl, pt, pr, pb = self.pointers
         get_rect = self.get_rect
-        starts = []
-        get_rect(raw, 0, pl, pt, pr, pb)
-        last_top, last_right, last_bottom = vt.value, vr.value, vb.value
-        for index in range(1, rects):
+        boxes = []  # all read before `char_at` asks pdfium for other run counts
+        for index in range(rects):
             get_rect(raw, index, pl, pt, pr, pb)
-            x0, y1, y0 = vl.value, vt.value, vb.value
+            boxes.append((vl.value, vt.value, vr.value, vb.value))
+        starts = []
+        _, last_top, last_right, last_bottom = boxes[0]
+        for index in range(1, rects):
+            x0, y1, right, y0 = boxes[index]
             gap = x0 - last_right
             if gap >= GAP_EM * (y1 - y0):  # a tight box is lower than the font size
                 height = min(last_top - last_bottom, y1 - y0)
                 if height > 0 and min(last_top, y1) - max(last_bottom, y0) > 0.5 * height:
-                    found = self.index_at(raw, c_double(x0 + 0.5), c_double((y1 + y0) / 2),
-                                          _ONE, _ONE)
+                    found = self.char_at(start, count, index, x0 + 0.5, (y1 + y0) / 2)
                     if start < found < start + count and \
                             gap >= GAP_EM * self.font_size(raw, found):
                         starts.append(found)
-            last_top, last_right, last_bottom = y1, vr.value, y0
+            last_top, last_right, last_bottom = y1, right, y0
         return sorted(starts)
+
+    def char_at(self, start: int, count: int, run: int, x: float, y: float) -> int:
+        """The character at (x, y), a point just inside the left edge of the line's run `run`.
+        pdfium's position lookup scans every character of the page, so the run's first
+        character is found first, by bisecting the line with run counts, and taken when its box
+        holds the point; the lookup is made only when it does not (a dash lower than the rest of
+        its run). This differs from the lookup only where an earlier character of the page
+        overlaps that point."""
+        raw, count_rects = self.raw, self.count_rects
+        low, high = 1, count
+        while low < high:  # the shortest start of the line that holds `run + 1` runs
+            middle = (low + high) // 2
+            if count_rects(raw, start, middle) > run:
+                high = middle
+            else:
+                low = middle + 1
+        first = start + low - 1
+        vl, vt, vr, vb = self.values
+        pl, pt, pr, pb = self.pointers
+        self.char_box(raw, first, pl, pr, pb, pt)  # left, right, bottom, top
+        px, py = c_float(x).value, c_float(y).value  # pdfium's point is in single precision
+        if min(vl.value, vr.value) <= px <= max(vl.value, vr.value) and \
+                min(vb.value, vt.value) <= py <= max(vb.value, vt.value):
+            return first
+        return self.index_at(raw, c_double(x), c_double(y), _ONE, _ONE)
 
     def piece(self, first: int, stripped: str) -> Piece:
         """The piece of text `stripped` starting at character `first`."""
