@@ -144,7 +144,7 @@ def test_pdfium_bare_calls_read_what_pypdfium2_bindings_read(real_pdfs, tmp_path
     import pypdfium2 as pdfium
     from render_pdf import render_synthetic_report
 
-    from extract.pdf_reader import _PdfiumPage
+    from extract.pdfium_page import PdfiumPage
 
     paths = [*real_pdfs, render_synthetic_report(tmp_path / "two.pdf", columns=2, ruled=False)]
     cut_lines = 0
@@ -152,10 +152,10 @@ def test_pdfium_bare_calls_read_what_pypdfium2_bindings_read(real_pdfs, tmp_path
         pdf = pdfium.PdfDocument(str(path))
         for number, page in enumerate(pdf, start=1):
             textpage, height = page.get_textpage(), page.get_size()[1]
-            bare_page = _PdfiumPage(textpage.raw, height)
+            bare_page = PdfiumPage(textpage.raw, height)
             assert bare_page.text == textpage.get_text_range()
             bare = bare_page.pieces()
-            typed = _PdfiumPage(textpage.raw, height, typed=True).pieces()
+            typed = PdfiumPage(textpage.raw, height, typed=True).pieces()
             assert [_piece_fields(p) for p in bare] == [_piece_fields(p) for p in typed], \
                 f"{path.name} page {number}"
             lines = [line for line in textpage.get_text_range().split("\n") if line.strip()]
