@@ -147,8 +147,10 @@ def _spec(pieces: list[Piece], text: str) -> dict:
             x1 = piece.x1
         if piece.bottom > bottom:
             bottom = piece.bottom
+    tenth = _TENTH  # `round_tenth` in place: four calls a line
     return {"text": text, "font_size": first.size, "bold": first.bold,
-            "bbox": (round_tenth(x0), round_tenth(top), round_tenth(x1), round_tenth(bottom))}
+            "bbox": (tenth(x0) if x0 else x0, tenth(top) if top else top,
+                     tenth(x1) if x1 else x1, tenth(bottom) if bottom else bottom)}
 
 
 def region_lines(region: list[Piece]) -> list[dict]:
