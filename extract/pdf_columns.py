@@ -13,12 +13,14 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 
 # a horizontal gap of 1.5 font sizes separates two pieces on one baseline (the widest spaces of
 # justified text stay below it)
 GAP_EM = 1.5
 MIN_TEXT_WORDS = 3  # a piece of text (not a label or a cell) has this many words with letters
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_TOP = attrgetter("top")
 
 
 @dataclass(slots=True)
@@ -37,23 +39,32 @@ class Piece:
     measure: Callable[[], float] | None = None  # the exact width of the first word, on demand
     words: int = -1  # words with letters, counted once
 
-    def is_text(self) -> bool:
-        """A piece of running text (not a cell or a label): three words or more."""
+    def word_count(self) -> int:
+        """Its words with letters (counted once: the column finder asks again and again)."""
         if self.words < 0:
             self.words = len(_WORD.findall(self.text))
-        return self.words >= MIN_TEXT_WORDS
+        return self.words
+
+    def is_text(self) -> bool:
+        """A piece of running text (not a cell or a label): three words or more."""
+        return self.word_count() >= MIN_TEXT_WORDS
 
 
 def _text_share(side: list[Piece]) -> float:
     """The share of a side's characters in pieces of running text (not cells or labels)."""
-    total = sum(len(p.text) for p in side)
-    return sum(len(p.text) for p in side if p.is_text()) / total if total else 0.0
+    total = running = 0
+    for piece in side:
+        length = len(piece.text)
+        total += length
+        if (piece.words if piece.words >= 0 else piece.word_count()) >= MIN_TEXT_WORDS:
+            running += length
+    return running / total if total else 0.0
 
 
 def _column_like(side: list[Piece]) -> bool:
     """A side that reads as a column: mostly words (not a column of figures), its pieces filling
     its width (not several columns of a table)."""
-    worded = sum(1 for p in side if _WORD.search(p.text))
+    worded = sum(1 for p in side if p.word_count())
     width = max(p.x1 for p in side) - min(p.x0 for p in side)
     widths = sorted(p.x1 - p.x0 for p in side)
     return worded >= 0.6 * len(side) and widths[len(widths) // 2] >= 0.4 * width
@@ -84,18 +95,19 @@ def find_gutter(pieces: list[Piece]) -> tuple[float, float] | None:
     """A vertical white strip between two sides that read as columns, crossed by few pieces:
     running text on both sides, or some text or columns of words on each side whose lines do
     not pair up like the rows of a table."""
-    lo = min(p.x0 for p in pieces)
-    hi = max(p.x1 for p in pieces)
+    starts, ends = [p.x0 for p in pieces], [p.x1 for p in pieces]
+    lo, hi = min(starts), max(ends)
     sizes = sorted(p.size or 10.0 for p in pieces)
     min_width = max(6.0, 0.8 * sizes[len(sizes) // 2])
-    events = sorted([(p.x0, 1) for p in pieces] + [(p.x1, -1) for p in pieces])
+    events = sorted([(x, 1) for x in starts] + [(x, -1) for x in ends])
     allowed = max(1, len(pieces) // 5)
+    low, high = lo + 0.1 * (hi - lo), hi - 0.1 * (hi - lo)  # not in the outer tenths
     candidates = []
     coverage = 0
     for (x, delta), (following, _) in zip(events, events[1:], strict=False):
         coverage += delta
         if coverage <= allowed and following - x >= min_width and \
-                lo + 0.1 * (hi - lo) < (x + following) / 2 < hi - 0.1 * (hi - lo):
+                low < (x + following) / 2 < high:
             candidates.append((coverage, x - following, x, following))
     for _, _, a, b in sorted(candidates)[:3]:
         left = [p for p in pieces if p.x1 <= a]
@@ -119,7 +131,7 @@ def _side_by_side(pieces: list[Piece]) -> bool:
     """Some two pieces share a height of the page (a page of stacked lines has no columns)."""
     if len(pieces) < 4:
         return False
-    ordered = sorted(pieces, key=lambda p: p.top)
+    ordered = sorted(pieces, key=_TOP)
     lowest = ordered[0].bottom
     for piece in ordered[1:]:
         if piece.top < lowest - 0.25 * (piece.size or 10.0):
@@ -135,7 +147,7 @@ def reading_order(pieces: list[Piece], depth: int = 0) -> list[list[Piece]]:
     if gutter is None:
         return [pieces] if pieces else []
     a, b = gutter
-    spanning = sorted((p for p in pieces if p.x0 < b and p.x1 > a), key=lambda p: p.top)
+    spanning = sorted((p for p in pieces if p.x0 < b and p.x1 > a), key=_TOP)
     tops = [p.top for p in spanning]
     sides: list[tuple[list[Piece], list[Piece]]] = [([], []) for _ in range(len(spanning) + 1)]
     for piece in pieces:

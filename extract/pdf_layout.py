@@ -17,10 +17,12 @@ A *piece* is a run of text on one baseline with ordinary word spacing. `page_lin
 from __future__ import annotations
 
 import re
+from functools import lru_cache, partial
+from operator import attrgetter
 
 from .pdf_columns import GAP_EM, Piece, reading_order
 
-__all__ = ["GAP_EM", "Piece", "page_lines"]
+__all__ = ["GAP_EM", "Piece", "page_lines", "round_tenth"]
 
 BLANK_EM = 0.5  # a vertical gap of half a font size between two lines is a paragraph break
 BLANK_LINE_EM = 0.8  # each such height of the gap is one blank line, up to MAX_BLANKS
@@ -29,6 +31,15 @@ MAX_BLANKS = 3
 _BULLET = re.compile(r"^[-–—•»▪●◦■□◆◇✦✧➢➤►▶✓✔*¤→·○❖♦]\s|^\d{1,2}[.)]\s+\D")
 # a piece that is only a list marker: a bullet, "1.", "2)", "a)"
 _MARKER = re.compile(r"^(?:[-–—•»▪●◦■□◆◇✦✧➢➤►▶✓✔*¤→·○❖♦]|\d{1,2}[.)]|[a-z][.)])$")
+_TOP_LEFT, _LEFT = attrgetter("top", "x0"), attrgetter("x0")
+_TENTH = lru_cache(maxsize=4096)(partial(round, ndigits=1))
+
+
+def round_tenth(value: float) -> float:
+    """`round(value, 1)`, remembered: Python's exact decimal rounding costs more than the rest
+    of a line's layout, and positions and sizes repeat from line to line and page to page. Zero
+    is returned as it is (0.0 and -0.0 would share one entry)."""
+    return _TENTH(value) if value else value
 
 
 def page_lines(pieces: list[Piece]) -> list[dict]:
@@ -49,7 +60,7 @@ def make_rows(region: list[Piece]) -> list[list[Piece]]:
     """Pieces grouped by baseline (a piece whose middle is within the row's first piece), top to
     bottom, each row left to right."""
     rows: list[list[Piece]] = []
-    for piece in sorted(region, key=lambda p: (p.top, p.x0)):
+    for piece in sorted(region, key=_TOP_LEFT):
         if rows:
             head = rows[-1][0]
             if head.top <= (piece.top + piece.bottom) / 2 <= head.bottom:
@@ -57,9 +68,10 @@ def make_rows(region: list[Piece]) -> list[list[Piece]]:
                 continue
         rows.append([piece])
     for index, row in enumerate(rows):
-        row.sort(key=lambda p: p.x0)
-        if len(row) > 1 and _MARKER.match(row[0].text) and not row[0].tabbed:
-            rows[index] = [_with_marker(row[0], row[1]), *row[2:]]
+        if len(row) > 1:
+            row.sort(key=_LEFT)
+            if _MARKER.match(row[0].text) and not row[0].tabbed:
+                rows[index] = [_with_marker(row[0], row[1]), *row[2:]]
     return rows
 
 
@@ -85,17 +97,24 @@ def table_cells(rows: list[list[Piece]]) -> list[str]:
         else:
             slots.append([x0, x1])
     grid = []
+    filled = [0] * len(slots)  # rows with a text in each slot
     for row in rows:
         if row[0].tabbed or len(slots) < len(row):
-            grid.append([p.text for p in row])
-            continue
-        cells = [""] * len(slots)
-        for piece in row:
-            middle = (piece.x0 + piece.x1) / 2
-            slot = next((i for i, (a, b) in enumerate(slots) if a <= middle <= b), 0)
-            cells[slot] = f"{cells[slot]} {piece.text}".strip()
+            cells = [p.text for p in row]
+        else:
+            cells = [""] * len(slots)
+            for piece in row:
+                middle = (piece.x0 + piece.x1) / 2
+                slot = 0
+                for index, (a, b) in enumerate(slots):
+                    if a <= middle <= b:
+                        slot = index
+                        break
+                cells[slot] = f"{cells[slot]} {piece.text}".strip()
+        for index, cell in enumerate(cells[:len(slots)]):
+            if cell:
+                filled[index] += 1
         grid.append(cells)
-    filled = [sum(1 for cells in grid if i < len(cells) and cells[i]) for i in range(len(slots))]
     if any(count < 0.4 * len(rows) for count in filled):  # no grid (a bar chart's labels)
         grid = [[p.text for p in row] for row in rows]
     return ["\t".join(cells) for cells in grid]
@@ -118,14 +137,20 @@ def _continues(last: Piece, nxt: Piece, right: float) -> bool:
 
 def _spec(pieces: list[Piece], text: str) -> dict:
     first = pieces[0]
-    if len(pieces) == 1:
-        return {"text": text, "bbox": (round(first.x0, 1), round(first.top, 1),
-                                       round(first.x1, 1), round(first.bottom, 1)),
-                "font_size": first.size, "bold": first.bold}
-    return {"text": text,
-            "bbox": (round(min(p.x0 for p in pieces), 1), round(min(p.top for p in pieces), 1),
-                     round(max(p.x1 for p in pieces), 1), round(max(p.bottom for p in pieces), 1)),
-            "font_size": first.size, "bold": first.bold}
+    x0, top, x1, bottom = first.x0, first.top, first.x1, first.bottom
+    for piece in pieces[1:]:  # one pass, not four generators: most rows have one piece
+        if piece.x0 < x0:
+            x0 = piece.x0
+        if piece.top < top:
+            top = piece.top
+        if piece.x1 > x1:
+            x1 = piece.x1
+        if piece.bottom > bottom:
+            bottom = piece.bottom
+    tenth = _TENTH  # `round_tenth` in place: four calls a line
+    return {"text": text, "font_size": first.size, "bold": first.bold,
+            "bbox": (tenth(x0) if x0 else x0, tenth(top) if top else top,
+                     tenth(x1) if x1 else x1, tenth(bottom) if bottom else bottom)}
 
 
 def region_lines(region: list[Piece]) -> list[dict]:
@@ -134,30 +159,28 @@ def region_lines(region: list[Piece]) -> list[dict]:
     if not region:
         return []
     rows = make_rows(region)
+    tabular = [_is_table_row(row) for row in rows]
     # the right edge of the text (a table wider than the column does not move it)
-    right = max((r[0].x1 for r in rows if not _is_table_row(r)), default=0.0)
+    right = max((row[0].x1 for row, table in zip(rows, tabular, strict=True) if not table),
+                default=0.0)
     lines: list[dict] = []
-    index = 0
+    index, count = 0, len(rows)
     previous: list[Piece] | None = None
-    while index < len(rows):
+    while index < count:
         row = rows[index]
-        if _is_table_row(row):
-            end = index
-            while end < len(rows) and _is_table_row(rows[end]) and \
-                    (end == index or not _break(rows[end - 1], rows[end], 1.0)):
-                end += 1
-            group = rows[index:end]
-            texts = table_cells(group)
-            if previous is not None:
-                lines.extend(_blank_lines(previous, row))
-            lines.extend(_spec(r, t) for r, t in zip(group, texts, strict=True))
-            previous, index = group[-1], end
-            continue
         if previous is not None:
             lines.extend(_blank_lines(previous, row))
+        if tabular[index]:
+            end = index + 1
+            while end < count and tabular[end] and not _break(rows[end - 1], rows[end], 1.0):
+                end += 1
+            group = rows[index:end]
+            lines.extend(_spec(r, t) for r, t in zip(group, table_cells(group), strict=True))
+            previous, index = group[-1], end
+            continue
         paragraph = [row[0]]
         index += 1
-        while index < len(rows) and not _is_table_row(rows[index]) and \
+        while index < count and not tabular[index] and \
                 _continues(paragraph[-1], rows[index][0], right):
             paragraph.append(rows[index][0])
             index += 1
@@ -171,11 +194,21 @@ def region_lines(region: list[Piece]) -> list[dict]:
 
 def _gap(above: list[Piece], below: list[Piece]) -> tuple[float, float]:
     """The vertical gap between two rows and the smaller font size of the two."""
-    if len(above) == 1 and len(below) == 1:  # the common case, without generators
+    if len(above) == 1 and len(below) == 1:
         upper, lower = above[0], below[0]
         return lower.top - upper.bottom, min(upper.size or 10.0, lower.size or 10.0)
-    size = min(p.size or 10.0 for p in above + below)
-    return min(p.top for p in below) - max(p.bottom for p in above), size
+    bottom, top, size = above[0].bottom, below[0].top, above[0].size or 10.0
+    for piece in above:
+        if piece.bottom > bottom:
+            bottom = piece.bottom
+        if (piece.size or 10.0) < size:
+            size = piece.size or 10.0
+    for piece in below:
+        if piece.top < top:
+            top = piece.top
+        if (piece.size or 10.0) < size:
+            size = piece.size or 10.0
+    return top - bottom, size
 
 
 def _break(above: list[Piece], below: list[Piece], em: float) -> bool:
@@ -187,7 +220,11 @@ def _break(above: list[Piece], below: list[Piece], em: float) -> bool:
 def _blank_lines(above: list[Piece], below: list[Piece]) -> list[dict]:
     """Blank lines for the space between two blocks: one for a paragraph break, more for a
     larger space, as a converter writes them."""
-    gap, size = _gap(above, below)
+    if len(above) == 1 and len(below) == 1:  # the common case, in place
+        upper, lower = above[0], below[0]
+        gap, size = lower.top - upper.bottom, min(upper.size or 10.0, lower.size or 10.0)
+    else:
+        gap, size = _gap(above, below)
     if gap <= BLANK_EM * size:
         return []
     return [{"text": ""} for _ in range(min(MAX_BLANKS, max(1, round(gap / (BLANK_LINE_EM * size)))))]

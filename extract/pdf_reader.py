@@ -8,14 +8,13 @@ reads like the converted text of the corpus. `benchmarks/run.py` measures both r
 
 from __future__ import annotations
 
-import ctypes
 import re
-from collections.abc import Callable
 from pathlib import Path
 
-from .document import Document, Line, Page
+from .document import Document, Page
 from .errors import CorruptPDF, EmptyFile, EncryptedPDF, ScannedPDF
 from .pdf_layout import GAP_EM, Piece, page_lines
+from .pdfium_page import PdfiumPage
 
 
 def sha256_of(path: Path) -> str:
@@ -42,25 +41,25 @@ class _PageBuilder:
         self.empty_pages: list[int] = []
 
     def add(self, number: int, lines: list[dict], width: float, height: float) -> None:
+        """Add a page from its line specs (text, bbox, font_size, bold), in reading order."""
         if self.parts:
             self.parts.append(PAGE_BREAK)
             self.length += len(PAGE_BREAK)
         start = self.length
-        page_lines_ = []
         for index, spec in enumerate(lines):
             if index:
                 self.parts.append("\n")
                 self.length += 1
-            text = spec.pop("text")
-            page_lines_.append(
-                Line(text=text, start=self.length, end=self.length + len(text), page=number, **spec)
-            )
+            text = spec["text"]
+            spec["start"], spec["end"], spec["page"] = self.length, self.length + len(text), number
             self.parts.append(text)
             self.length += len(text)
-        if not any(line.text.strip() for line in page_lines_):
+        # the lines validated with their page, in one call (not one model call per line)
+        page = Page.model_validate({"number": number, "start": start, "end": self.length,
+                                    "lines": lines, "width": width, "height": height})
+        if not any(line.text.strip() for line in page.lines):
             self.empty_pages.append(number)
-        self.pages.append(Page(number=number, start=start, end=self.length, lines=page_lines_,
-                               width=width, height=height))
+        self.pages.append(page)
 
     def build(self, path: Path) -> Document:
         if not self.pages:
@@ -98,121 +97,33 @@ def _open_pdfium(path: Path):
 
 # --- pypdfium2 ----------------------------------------------------------------------------------
 
-MAX_RUNS = 12  # text runs on one line beyond which its gaps are not measured
-
-
-class _PdfiumPage:
-    """One page's text layer: its text, and pieces cut where pdfium's text runs leave a gap."""
-
-    def __init__(self, textpage, height: float) -> None:
-        import pypdfium2.raw as pdfium_c
-
-        self.c = pdfium_c
-        self.raw = textpage.raw
-        self.height = height
-        self.count = textpage.count_chars()
-        self.text = textpage.get_text_range(0, self.count) if self.count > 0 else ""
-        self.rect = pdfium_c.FS_RECTF()
-        self.rect_pointer = ctypes.byref(self.rect)
-        self.values = [ctypes.c_double() for _ in range(4)]
-        self.pointers = [ctypes.byref(value) for value in self.values]
-
-    def box(self, index: int) -> tuple[float, float, float, float]:
-        """Loose box (font ascent to descent) of a character, top-down coordinates."""
-        self.c.FPDFText_GetLooseCharBox(self.raw, index, self.rect_pointer)
-        rect = self.rect
-        return rect.left, self.height - rect.top, rect.right, self.height - rect.bottom
-
-    def gap_starts(self, start: int, count: int) -> list[int]:
-        """Indexes of the characters of a line that start a text run after a wide gap on the same
-        baseline (a table cell, the other column), which pdfium joins into one line. A line drawn
-        as one text run has one rectangle and is not looked at further; nor is a line of more than
-        `MAX_RUNS` runs (a PDF drawing word by word), to keep this reader fast."""
-        c, raw = self.c, self.raw
-        rects = c.FPDFText_CountRects(raw, start, count)
-        if rects < 2 or rects > MAX_RUNS:
-            return []
-        vl, vt, vr, vb = self.values
-        pl, pt, pr, pb = self.pointers
-        get_rect = c.FPDFText_GetRect
-        starts = []
-        get_rect(raw, 0, pl, pt, pr, pb)
-        last_top, last_right, last_bottom = vt.value, vr.value, vb.value
-        for index in range(1, rects):
-            get_rect(raw, index, pl, pt, pr, pb)
-            x0, y1, y0 = vl.value, vt.value, vb.value
-            gap = x0 - last_right
-            if gap >= GAP_EM * (y1 - y0):  # a tight box is lower than the font size
-                height = min(last_top - last_bottom, y1 - y0)
-                if height > 0 and min(last_top, y1) - max(last_bottom, y0) > 0.5 * height:
-                    found = c.FPDFText_GetCharIndexAtPos(raw, x0 + 0.5, (y1 + y0) / 2, 1.0, 1.0)
-                    if start < found < start + count and \
-                            gap >= GAP_EM * c.FPDFText_GetFontSize(raw, found):
-                        starts.append(found)
-            last_top, last_right, last_bottom = y1, vr.value, y0
-        return sorted(starts)
-
-    def word_width(self, first: int, space: int) -> Callable[[], float]:
-        """The width of a piece's first word, measured only when a line break asks for it."""
-        return lambda: self.box(first + space - 1)[2] - self.box(first)[0]
-
-    def piece(self, first: int, stripped: str) -> Piece:
-        """The piece of text `stripped` starting at character `first`."""
-        c, raw, rect, height = self.c, self.raw, self.rect, self.height
-        last = first + len(stripped) - 1
-        c.FPDFText_GetLooseCharBox(raw, first, self.rect_pointer)
-        x0, top, bottom = rect.left, rect.top, rect.bottom
-        c.FPDFText_GetLooseCharBox(raw, last, self.rect_pointer)
-        x1 = rect.right
-        space = stripped.find(" ")
-        if "  " in stripped:
-            stripped = " ".join(stripped.split())
-        return Piece(
-            text=stripped, x0=x0, top=height - max(top, rect.top), x1=x1,
-            bottom=height - min(bottom, rect.bottom),
-            size=round(c.FPDFText_GetFontSize(raw, first), 1),
-            bold=c.FPDFText_GetFontWeight(raw, first) >= 600,
-            first_word=(x1 - x0) * (space if space > 0 else len(stripped)) / len(stripped),
-            measure=self.word_width(first, space) if space > 0 else None)
-
-    def pieces(self) -> list[Piece]:
-        text, count = self.text, self.count
-        pieces = []
-        position = 0
-        for raw_line in text.split("\n"):
-            end = position + len(raw_line)
-            stripped = raw_line.strip()
-            # a gap between runs reads as a space: a line without one has no gap to measure
-            gaps = self.gap_starts(position, len(raw_line)) if " " in stripped else None
-            if gaps:
-                cuts = [position, *gaps, end]
-                for a, b in zip(cuts, cuts[1:], strict=False):
-                    chunk = text[a:b]
-                    part = chunk.strip()
-                    if part and a + chunk.find(part[0]) + len(part) <= count:
-                        pieces.append(self.piece(a + chunk.find(part[0]), part))
-            elif stripped:
-                first = position + raw_line.find(stripped[0])
-                if first + len(stripped) <= count:
-                    pieces.append(self.piece(first, stripped))
-            position = end + 1
-        return pieces
-
 
 def read_pdf_pdfium(path: Path) -> Document:
     """Read a PDF through pypdfium2's text layer: lines in reading order (columns, tables as
     tab-separated rows, paragraphs joined) with bbox, font size and weight of their first char."""
+    import pypdfium2.raw as pdfium_c
+
     pdf = _open_pdfium(path)
     builder = _PageBuilder()
     try:
         for index in range(len(pdf)):
-            page = pdf[index]
-            width, height = page.get_size()
-            textpage = page.get_textpage()
-            lines = page_lines(_PdfiumPage(textpage, height).pieces())
+            # pdfium's page handles, not pypdfium2's page objects: their finalizers and links to
+            # the document cost a few percent of this reader's time, for nothing kept past a page
+            page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
+            if not page:
+                raise CorruptPDF(path, f"corrupt PDF (page {index + 1} cannot be loaded)")
+            textpage = pdfium_c.FPDFText_LoadPage(page)
+            try:
+                if not textpage:
+                    raise CorruptPDF(path, f"corrupt PDF (no text page for page {index + 1})")
+                width = pdfium_c.FPDF_GetPageWidthF(page)
+                height = pdfium_c.FPDF_GetPageHeightF(page)
+                lines = page_lines(PdfiumPage(textpage, height).pieces())
+            finally:
+                if textpage:
+                    pdfium_c.FPDFText_ClosePage(textpage)
+                pdfium_c.FPDF_ClosePage(page)
             builder.add(index + 1, lines, width, height)
-            textpage.close()
-            page.close()
     finally:
         pdf.close()
     return builder.build(path)

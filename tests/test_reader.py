@@ -127,3 +127,38 @@ def test_real_pdf_paragraph_wrapped_over_lines_is_one_line(real_pdfs, reader):
     assert line.bbox[3] - line.bbox[1] > 2 * line.font_size  # the union of its wrapped lines
     pouvoirs = texts.index("Pouvoirs :")
     assert texts[pouvoirs + 1].startswith("- Monsieur") and texts[pouvoirs + 2].startswith("- ")
+
+
+def _piece_fields(piece) -> tuple:
+    measured = piece.measure() if piece.measure else None
+    return (piece.text, piece.x0, piece.top, piece.x1, piece.bottom, piece.size, piece.bold,
+            piece.first_word, measured)
+
+
+def test_pdfium_bare_calls_read_what_pypdfium2_bindings_read(real_pdfs, tmp_path):
+    """The pdfium reader calls pdfium's text functions without pypdfium2's argument conversion
+    (for speed): on real PDFs and on a rendered two-column report with tables, its page text is
+    pypdfium2's, every piece of every page (text, box, font size, weight, first-word width)
+    equals what the typed bindings give, and some lines are cut at a gap (the run measurement
+    is exercised)."""
+    import pypdfium2 as pdfium
+    from render_pdf import render_synthetic_report
+
+    from extract.pdfium_page import PdfiumPage
+
+    paths = [*real_pdfs, render_synthetic_report(tmp_path / "two.pdf", columns=2, ruled=False)]
+    cut_lines = 0
+    for path in paths:
+        pdf = pdfium.PdfDocument(str(path))
+        for number, page in enumerate(pdf, start=1):
+            textpage, height = page.get_textpage(), page.get_size()[1]
+            bare_page = PdfiumPage(textpage.raw, height)
+            assert bare_page.text == textpage.get_text_range()
+            bare = bare_page.pieces()
+            typed = PdfiumPage(textpage.raw, height, typed=True).pieces()
+            assert [_piece_fields(p) for p in bare] == [_piece_fields(p) for p in typed], \
+                f"{path.name} page {number}"
+            lines = [line for line in textpage.get_text_range().split("\n") if line.strip()]
+            cut_lines += len(bare) > len(lines)
+        pdf.close()
+    assert cut_lines > 0
