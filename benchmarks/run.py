@@ -11,11 +11,11 @@ Prints, on this machine:
    bytes) ingested in three steps into one database (to 1 %, 10 % and 100 % of N), time per
    document at each step, and the peak memory (VmHWM) of the main process and of each worker;
 4. in one process, models loaded: each PDF reader's pages/s beside raw pypdfium2 (CPU time, best
-   of `--rounds` rounds taken in turns), extraction's words/s on the text
-   corpus beside spaCy's tokenizer alone, and the number grammar's CPU time on 1 MB and 2 MB of
-   text on one line (linear: ratio 2).
+   of `--rounds` rounds taken in turns), extraction's words/s on the text corpus beside spaCy's
+   tokenizer alone, and the CPU time of the number grammar (1 MB and 2 MB of text on one line)
+   and of the heading tree (1 MB and 2 MB of reports): linear is ratio 2.
 
-    python benchmarks/run.py [--copies 5] [--scale 10000]   # --scale 0 skips part 3
+    python benchmarks/run.py [--copies 5] [--scale 10000] [--rounds 5]   # --scale 0 skips part 3
 """
 
 from __future__ import annotations
