@@ -242,7 +242,8 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
         before_range=before_range,
         table=table,
         sections=path,
-        preceding=_preceding_sections(sections, path[-1] if path else None),
+        preceding=[earlier for enclosing in reversed(path)
+                   for earlier in _preceding_sections(sections, enclosing)],
     )
     context.scope = find_scope(plain, quantity, table.row if table else "")
     return context
@@ -277,10 +278,11 @@ def local_heading(minor: list[tuple[int, str]], offset: int, path: list[Section]
 
 
 def _preceding_sections(sections: list[Section], section: Section | None) -> list[Section]:
-    """The headings before `section` (the top of a number's path) at its level, nearest first,
-    back to the heading enclosing it: plain-text reports often lose the levels that make "LES TRANSPORTS" a part of "LES
+    """The headings before `section` at its level, nearest first, back to the heading enclosing
+    it: plain-text reports often lose the levels that make "LES TRANSPORTS" a part of "LES
     DÉPENSES EN SECOURS"; a deeper heading ("1.5.5 Les mises à l'abri" before "1.6") is a part
-    of another section, and one above the section's level encloses it (it is in its path)."""
+    of another section, and one above the section's level encloses it (it is in its path).
+    Asked for each section of a number's path, innermost first."""
     if section is None:
         return []
     index = next(i for i, candidate in enumerate(sections) if candidate is section)
