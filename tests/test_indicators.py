@@ -84,6 +84,17 @@ def test_an_earlier_heading_names_the_topic_of_headings_that_lost_their_level():
                             ("aides_facultatives.montant", 9744, 2023)]
 
 
+def test_an_earlier_heading_names_sections_of_a_lost_level_but_not_a_later_chapter():
+    # levels lost: the topic heading two levels up the path still names the amounts below
+    lost = ("LES DEPENSES EN SECOURS\n\nLes sommes versées par le CCAS.\n\nLES COLIS\n\n"
+            "Texte.\n\nAIDES AUX JEUNES\n\nLes chiffres de 2022\n\n3 410€ Cantine\n")
+    assert ("aides_facultatives.montant", 3410, 2022) in linked(lost)
+    # numbered levels kept: "1.2.3" is a part of 1.2, it names nothing of "1.3" after it
+    numbered = ("1.2 Loger\n\n1.2.1 Les personnes hébergées\n\nTexte du centre.\n\n"
+                "1.3 Les fêtes de quartier\n\nLa fête a réuni 83 personnes.\n")
+    assert not [v for v in linked(numbered) if v[0].startswith("hebergement.")]
+
+
 def test_the_clause_names_the_service():
     text = "PETITE ENFANCE\n\nLes 3 LAEP de la ville ont accueilli 39 enfants et 37 parents.\n"
     assert ("laep.enfants", 39, 2023) in linked(text)

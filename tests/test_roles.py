@@ -29,6 +29,13 @@ SENTENCES = [
     ("L'épicerie a reçu 210 foyers dont 64 femmes avec enfants.", 64, "part"),
     ("18 nouveaux bénéficiaires ont rejoint le dispositif.", 18, "part"),
     ("Le relais a reçu 75 familles et 12 personnes isolées.", 12, "part"),
+    # by origin, sex or status of the members of a total; admissions are new entrants
+    ("Sur la commune, 28 ménages viennent du quartier nord et 9 du bourg.", 28, "part"),
+    ("31 locataires sont originaires d'un autre département.", 31, "part"),
+    ("Le foyer peut loger 16 personnes soit 9 femmes et 7 enfants.", 9, "part"),
+    ("Il a reçu 140 visiteurs dont 52 personnes retraitées.", 52, "part"),
+    ("Cette année, 26 résidents ont été admis à la résidence.", 26, "part"),
+    ("Le foyer a reçu 140 visiteurs dont 52 personnes retraitées.", 140, "value"),
     # share of a total
     ("Les secours versés ont doublé, soit 35 % du budget.", 35, "share"),
     ("42 % des demandeurs sont des retraités.", 42, "share"),
@@ -58,6 +65,7 @@ SENTENCES = [
     # plans and targets
     ("L'objectif pour l'an prochain est de 60 places.", 60, "plan"),
     ("Le CCAS prévoit 3 ateliers supplémentaires.", 3, "plan"),
+    ("Au total 12 réunions de quartier étaient prévues.", 12, "plan"),
     ("Au total 20 logements sont prévus sur le quartier.", 20, "plan"),
     # limits used as conditions
     ("Le portage est ouvert aux personnes de plus de 60 ans.", 60, "limit"),

@@ -234,15 +234,16 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
         intro = _list_intro_start(document.text, line_start)
         if intro is not None:
             before_range = (max(intro, previous_end), before_range[1])
-    section = section_at(sections, quantity.start)
+    path = section_path(sections, section_at(sections, quantity.start))
     context = Context(
         label=" ".join(plain[slice(*label_range)].split()),
         before=" ".join(plain[slice(*before_range)].split()),
         label_range=label_range,
         before_range=before_range,
         table=table,
-        sections=section_path(sections, section),
-        preceding=_preceding_sections(sections, section),
+        sections=path,
+        preceding=[earlier for enclosing in reversed(path)
+                   for earlier in _preceding_sections(sections, enclosing)],
     )
     context.scope = find_scope(plain, quantity, table.row if table else "")
     return context
@@ -277,11 +278,20 @@ def local_heading(minor: list[tuple[int, str]], offset: int, path: list[Section]
 
 
 def _preceding_sections(sections: list[Section], section: Section | None) -> list[Section]:
-    """The headings before `section`, nearest first: plain-text reports often lose the levels
-    that make "LES TRANSPORTS" a part of "LES DÉPENSES EN SECOURS"."""
+    """The headings before `section` at its level, nearest first, back to the heading enclosing
+    it: plain-text reports often lose the levels that make "LES TRANSPORTS" a part of "LES
+    DÉPENSES EN SECOURS"; a deeper heading ("1.5.5 Les mises à l'abri" before "1.6") is a part
+    of another section, and one above the section's level encloses it (it is in its path).
+    Asked for each section of a number's path, innermost first."""
     if section is None:
         return []
     index = next(i for i, candidate in enumerate(sections) if candidate is section)
-    return sections[max(0, index - TOPIC_LOOKBACK) : index][::-1]
+    found = []
+    for earlier in sections[max(0, index - TOPIC_LOOKBACK) : index][::-1]:
+        if earlier.level < section.level:
+            break  # the enclosing heading: what lies before it is another chapter
+        if earlier.level == section.level:
+            found.append(earlier)  # a deeper one is a sibling's part, never an enclosing topic
+    return found
 
 

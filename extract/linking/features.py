@@ -161,7 +161,7 @@ def _service_nearest(f: Facts) -> float:
     for named in (ev.clause_ids, ev.local_ids, *reversed(ev.title_services)):
         if named:
             return float(f.entry.id in named)
-    return 0.0
+    return float(f.entry.id in ev.titled)
 
 
 @feature("clause_other_service")
@@ -248,6 +248,8 @@ def facts_for(entry: Indicator, ev: Evidence, index: CatalogueIndex,
     facts.clause = entry.id in ev.clause_ids
     facts.clause_other = bool(ev.clause_ids) and not facts.clause
     facts.title = TITLE_ALIAS if entry.id in ev.titled else 0.0
+    if facts.title and not facts.section:
+        facts.section = "outer"  # a heading naming the indicator itself names its service
     facts.other_service = bool(ev.local_services) and entry.prefix not in ev.local_services \
         and not facts.clause
     return facts
