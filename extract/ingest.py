@@ -63,22 +63,27 @@ class Task:
     replace: bool = False  # stored already, by an older extractor or on --force: write again
 
 
-def extract_task(task: Task) -> tuple[str, object]:
-    """Worker: read and extract one file. Returns ("ok", rows), ("not_report", why) or ("error", why)."""
+def _within_limits(work: Callable, args: tuple, timeout: int) -> tuple[str, object]:
+    """Run `work(*args)` in this worker under the time limit; a failure is ("error", one line)."""
     from .workers import TimeLimit, call_with_time_limit
 
     try:
-        return call_with_time_limit(_extract, (task,), task.timeout)
+        return call_with_time_limit(work, args, timeout)
     except ReportError as error:
         return "error", error.reason
     except TimeLimit:
-        return "error", f"took longer than the {task.timeout} s limit per document"
+        return "error", f"took longer than the {timeout} s limit (--timeout)"
     except MemoryError:
-        return "error", "exceeded the memory limit per document (--memory-mb)"
+        return "error", "exceeded the memory limit (--memory-mb)"
     except RecursionError:
         return "error", "text too deeply nested to read"
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the batch
         return "error", f"unexpected error: {type(error).__name__}: {error}".splitlines()[0]
+
+
+def extract_task(task: Task) -> tuple[str, object]:
+    """Worker: read and extract one file. Returns ("ok", rows), ("not_report", why) or ("error", why)."""
+    return _within_limits(_extract, (task,), task.timeout)
 
 
 def _extract(task: Task) -> tuple[str, object]:
@@ -97,20 +102,14 @@ def _extract(task: Task) -> tuple[str, object]:
 
 
 def _gold_task(task: Task) -> tuple[str, object]:
-    from .pipeline import run
-    from .workers import TimeLimit, call_with_time_limit
+    return _within_limits(_gold, (task,), task.timeout)
 
-    try:
-        extraction = call_with_time_limit(run, (task.path,), task.timeout)
-        return "ok", (extraction.to_gold_format(), extraction.document.warnings)
-    except ReportError as error:
-        return "error", error.reason
-    except TimeLimit:
-        return "error", f"took longer than the {task.timeout} s limit (--timeout)"
-    except MemoryError:
-        return "error", "exceeded the memory limit (--memory-mb)"
-    except Exception as error:  # noqa: BLE001 - one line, never a traceback
-        return "error", f"unexpected error: {type(error).__name__}: {error}".splitlines()[0]
+
+def _gold(task: Task) -> tuple[str, object]:
+    from .pipeline import run
+
+    extraction = run(task.path, pdf_reader=task.pdf_reader)
+    return "ok", (extraction.to_gold_format(), extraction.document.warnings)
 
 
 def extract_limited(path: str | Path, *, pdf_reader: str = "pdfium",
