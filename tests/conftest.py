@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import io
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -109,3 +114,24 @@ def capture(func, *args) -> str:
     buffer = io.StringIO()
     func(*args, file=buffer)
     return buffer.getvalue()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(database: str | Path, *, cwd: Path | None = None, log=subprocess.DEVNULL):
+    """`ccas-extract serve` of `database` on a free loopback port, once it answers: (process, url)."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "extract", "serve", "--db", str(database),
+                                "--port", str(port)], cwd=cwd, stderr=log, stdout=log)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(url + "/-/versions.json", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return process, url

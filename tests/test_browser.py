@@ -5,18 +5,13 @@ The screenshot of the question page is written to docs/ for the README at every 
 
 import re
 import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, start_server
 
 from extract.cli import cli
 
@@ -25,26 +20,6 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DOCS = ROOT / "docs"
 NUMBER = re.compile(r"\d{1,3}(?:[\u202f\u00a0 ]\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(path: Path):
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "extract", "serve", "--db", str(path),
-                                "--port", str(port)], stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    return process, url
 
 
 @pytest.fixture(scope="module")

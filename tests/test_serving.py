@@ -2,7 +2,6 @@
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -11,16 +10,10 @@ import urllib.error
 import urllib.request
 
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, start_server
 from datasette.utils import tilde_encode as quote
 
 NAME = "mes rapports"  # a name other than rapports, with a space: the configuration follows it
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str, timeout: float = 10) -> tuple[int, str]:
@@ -46,17 +39,8 @@ def served(tmp_path_factory):
         shutil.copy(path, reports)
     database = f"data/{NAME}.db"
     assert run_cli("ingest", "--quiet", "reports", "--db", database, cwd=folder).returncode == 0
-    port = free_port()
     log = open(folder / "serve.log", "w")  # noqa: SIM115 - closed at the end of the module
-    process = subprocess.Popen([sys.executable, "-m", "extract", "serve", "--db", database,
-                                "--port", str(port)], cwd=folder, stderr=log, stdout=log)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
+    process, url = start_server(database, cwd=folder, log=log)
     yield {"url": url, "folder": folder, "database": database, "log": folder / "serve.log"}
     process.terminate()
     process.wait(timeout=10)
