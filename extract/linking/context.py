@@ -22,6 +22,8 @@ CLAUSE_BREAK = re.compile(r"[;:.!?](?:\s|$)|\s[-–—]\s|,\s(?=[A-ZÉ]|dont\b)|
 WRAP_LOOKBACK_LINES = 4  # lines of a wrapped clause read back from a number
 TOPIC_LOOKBACK = 8  # earlier headings searched for a title alias when the section has none
 
+MAX_CLAUSE_CHARS = 600  # characters of a clause before or after a number
+
 
 @dataclass
 class Table:
@@ -234,6 +236,10 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
         intro = _list_intro_start(document.text, line_start)
         if intro is not None:
             before_range = (max(intro, previous_end), before_range[1])
+    # A clause is never longer than this: a text without line breaks or clause marks (a
+    # converter's single line) must not make every number read the whole document.
+    label_range = (label_range[0], min(label_range[1], label_range[0] + MAX_CLAUSE_CHARS))
+    before_range = (max(before_range[0], before_range[1] - MAX_CLAUSE_CHARS), before_range[1])
     path = section_path(sections, section_at(sections, quantity.start))
     context = Context(
         label=" ".join(plain[slice(*label_range)].split()),

@@ -73,5 +73,5 @@ def value_role(plain: str, quantity, context) -> str:
         before = plain[context.before_range[0] : quantity.start]
         after = plain[quantity.end : context.label_range[1]]
     table = context.table
-    label = f"{table.row} {table.header}" if table else ""
-    return role_of(before, after, quantity.unit, label)
+    label = f"{table.row[:WINDOW]} {table.header[:WINDOW]}" if table else ""
+    return role_of(before[-WINDOW:], after[:WINDOW], quantity.unit, label)
