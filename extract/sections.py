@@ -48,10 +48,7 @@ def heading_candidates(document: Document, warnings: list[str] | None = None) ->
     (the contents belong to another edition, or the text lost them), the layout cues decide and
     a warning says so.
     """
-    contents = find_contents(document.lines)
-    skip = {found.line.start for found in contents}
-    listed = toc_titles(contents)
-    cues = cue_headings(document, skip)
+    contents, skip, listed, cues = _layout_headings(document)
     if len(listed) >= 5:
         matched = toc_headings(document, skip, listed)
         found = len({entry_key(c.title) for c in matched} & set(listed)) / len(set(listed))
@@ -85,10 +82,24 @@ def minor_headings(document: Document) -> list[Candidate]:
     under "Le Service Portage-Instruction-Facturation"): what the layout cues would take as
     headings in a report with no contents. Empty for a report without one (they are its
     sections already)."""
-    contents = find_contents(document.lines)
-    if len(toc_titles(contents)) < 5:
-        return []
-    return cue_headings(document, {found.line.start for found in contents})
+    _, _, listed, cues = _layout_headings(document)
+    return [] if len(listed) < 5 else cues
+
+
+_LAST_LAYOUT: list = []  # (document, its layout headings): the sections and the linker ask both
+
+
+def _layout_headings(document: Document) -> tuple[list, set[int], list[str], list[Candidate]]:
+    """The contents lines, their offsets, the titles they list and the layout's heading
+    candidates of `document`, computed once for the document last asked about (the heading
+    tree and the linker's minor headings both need them)."""
+    if not _LAST_LAYOUT or _LAST_LAYOUT[0] is not document:
+        contents = find_contents(document.lines)
+        skip = {found.line.start for found in contents}
+        _LAST_LAYOUT[:] = [document, (contents, skip, toc_titles(contents),
+                                      cue_headings(document, skip))]
+    contents, skip, listed, cues = _LAST_LAYOUT[1]
+    return contents, skip, listed, list(cues)
 
 
 def drop_repeats(candidates: list[Candidate]) -> list[Candidate]:
