@@ -51,11 +51,6 @@ class Line(BaseModel):
     def is_blank(self) -> bool:
         return not self.text.strip()
 
-    @property
-    def cells(self) -> list[str]:
-        """Tab-separated table cells (one cell for an ordinary line)."""
-        return self.text.split("\t")
-
 
 class Page(BaseModel):
     """A page: its number, its span in `Document.text` and its lines."""

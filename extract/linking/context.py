@@ -185,12 +185,11 @@ def typed_table_context(document: Document, plain: str, quantity: Quantity,
                                     if c.col >= typed.stub_columns),
                   header=typed.measure_of(cell) if typed.label_rows else typed.column_header(cell.col),
                   header_year=typed.year_of(cell))
-    if typed.year_axis == "rows":
-        pass  # the stub holds years, not account numbers
-    elif re.fullmatch(r"\d{2,6}", label) and typed.stub_columns == 1 and cell.col > 1:
+    accounts = typed.year_axis != "rows"  # a stub of years holds no account numbers
+    if accounts and re.fullmatch(r"\d{2,6}", label) and typed.stub_columns == 1 and cell.col > 1:
         label = typed.cell(cell.row, 1).text if typed.cell(cell.row, 1) else label
         table.account = True
-    elif _ACCOUNT.match(label):
+    elif accounts and _ACCOUNT.match(label):
         label = _ACCOUNT.sub("", label).strip()
         table.account = True
     table.row = label.strip()
