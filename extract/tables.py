@@ -15,6 +15,7 @@ columns; readers of a number ask `Table.cell_at(offset)` and the table says what
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from .document import Cell, Document, Line, Table
@@ -83,12 +84,13 @@ def _markdown_cells(line: Line) -> list[tuple[str, int, int]]:
     return cells[1:-1]  # the text before the first and after the last pipe
 
 
-def _aligned_cells(line: Line) -> list[tuple[str, int, int]]:
-    """Cells of a space-aligned row: runs of words separated by two spaces or more."""
-    found = []
-    for match in re.finditer(r"\S+(?: \S+)*", line.text):
-        found.append((match.group(), line.start + match.start(), line.start + match.end()))
-    return found
+_WIDE_GAP = re.compile(r"\t|\s{2,}")
+
+
+def _wide_cells(line: Line) -> list[tuple[str, int, int]]:
+    """Cells of a space-aligned row or an infographic row: separated by a tab or by two blanks
+    or more (one blank, a no-break space inside "1 234", stays inside its cell)."""
+    return [cell for cell in _split(line, _WIDE_GAP) if cell[0]]
 
 
 # --- finding runs of rows -----------------------------------------------------------------------
@@ -119,7 +121,7 @@ def _is_markdown_row(line: Line) -> bool:
 
 
 def _is_aligned_row(line: Line) -> bool:
-    cells = _aligned_cells(line)
+    cells = _wide_cells(line)
     return (len(cells) >= 2 and "\t" not in line.text and "|" not in line.text
             and re.search(r"\S {2,}\S", line.text) is not None
             and any(is_numeric(text) or is_year(text) for text, _, _ in cells[1:]))
@@ -128,12 +130,15 @@ def _is_aligned_row(line: Line) -> bool:
 def _aligned(run: list[Line]) -> bool:
     """Rows of an aligned table share column edges: the left edge of each cell after the first
     of most rows matches a cell edge of another row."""
-    edges = [{start - line.start for _, start, _ in _aligned_cells(line)[1:]} for line in run]
-    shared = 0
-    for index, row_edges in enumerate(edges):
-        others = set().union(*(e for j, e in enumerate(edges) if j != index))
-        if all(any(abs(edge - other) <= ALIGN_TOLERANCE for other in others) for edge in row_edges):
-            shared += 1
+    edges = [{start - line.start for _, start, _ in _wide_cells(line)[1:]} for line in run]
+    rows_at: Counter[int] = Counter(edge for row_edges in edges for edge in row_edges)
+
+    def matched(edge: int, own: set[int]) -> bool:
+        """Another row has an edge within the tolerance (counted once for all rows: linear)."""
+        near = range(edge - ALIGN_TOLERANCE, edge + ALIGN_TOLERANCE + 1)
+        return sum(rows_at[e] for e in near) > sum(e in own for e in near)
+
+    shared = sum(all(matched(edge, row_edges) for edge in row_edges) for row_edges in edges)
     return shared >= max(MIN_ALIGNED_ROWS, (len(run) + 1) // 2)
 
 
@@ -195,21 +200,13 @@ def find_tables(document: Document) -> list[Table]:
                                      header_rule=rule))
         for run in _runs(lines, _is_aligned_row):
             if len(run) >= MIN_ALIGNED_ROWS and _aligned(run):
-                tables.append(_build([_aligned_cells(line) for line in run], run, "aligned"))
+                tables.append(_build([_wide_cells(line) for line in run], run, "aligned"))
         taken = [(table.start, table.end) for table in tables]
         for figures, labels in _figures_over_labels(lines):
             if not any(start <= figures.start <= end for start, end in taken):
                 tables.append(_build([_wide_cells(figures), _wide_cells(labels)],
                                      [figures, labels], "labels"))
     return sorted(tables, key=lambda table: table.start)
-
-
-_WIDE_GAP = re.compile(r"\t|\s{2,}")
-
-
-def _wide_cells(line: Line) -> list[tuple[str, int, int]]:
-    """Cells separated by a tab or two spaces or more (an infographic's row)."""
-    return [cell for cell in _split(line, _WIDE_GAP) if cell[0]]
 
 
 def _figures_over_labels(lines: list[Line]) -> Iterator[tuple[Line, Line]]:

@@ -92,3 +92,13 @@ def test_a_row_of_figures_over_a_row_of_labels_pairs_them_in_order(tmp_path, gap
 def test_a_sentence_under_figures_is_no_label_row(tmp_path):
     text = "39 975      5 124\nLe service a répondu à tous les appels de l'année.\n"
     assert _doc(tmp_path, text).tables == []
+
+
+def test_an_aligned_cell_keeps_its_no_break_thousands_space(tmp_path):
+    text = ("Prestation        2022        2023\n"
+            "Repas livrés      10\u00a0250      11\u00a0004\n"
+            "Heures d'aide     5\u00a0120       5\u00a0480\n")
+    [table] = _doc(tmp_path, text).tables
+    assert (table.n_rows, table.n_cols) == (3, 3)
+    cell = table.cell_at(text.index("11\u00a0004"))
+    assert cell.text == "11\u00a0004" and table.year_of(cell) == 2023
