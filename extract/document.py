@@ -18,8 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 BBox = tuple[float, float, float, float]
 
 # Markup left by PDF-to-text converters; blanked in `Document.plain` (same length, offsets kept):
-# bold/italic stars, bullet glyphs at the start of a line, and the braces of `1 ^{er}` superscripts.
-_MARKUP = re.compile(r"\*+|^[ \t]*[»•▪●◦■]|\^\{[^}\n]{0,8}\}", re.M)
+# bold/italic stars, bullet glyphs at the start of a line, a list dash opening a line before a figure
+# ("- 29 % de la population" is a list item, no change of -29 %: a minus sign is glued to its
+# number), and the braces of `1 ^{er}` superscripts.
+_MARKUP = re.compile(r"\*+|^[ \t]*(?:[»•▪●◦■]|[-–—](?=[ \t]+\d))|\^\{[^}\n]{0,8}\}", re.M)
 
 
 def blank_markup(text: str) -> str:

@@ -162,3 +162,20 @@ def test_pdfium_bare_calls_read_what_pypdfium2_bindings_read(real_pdfs, tmp_path
             cut_lines += len(bare) > len(lines)
         pdf.close()
     assert cut_lines > 0
+
+
+def test_list_dash_before_a_figure_is_a_list_mark_not_a_sign(tmp_path):
+    """"- 21 % des habitants" opens a list item (converted text and PDF alike, with or without
+    bold markup): the dash is blanked in `plain`, so the figure is a value, not a change of
+    -21 %; a minus glued to its number and a dash before words are left as they are."""
+    from extract.quantities import find_quantities
+
+    path = tmp_path / "liste.txt"
+    path.write_text("Le territoire en chiffres\n\n- 21 % des habitants vivent sous le seuil\n"
+                    "- **14 %** des foyers sont locataires\n- Les familles : -3 % en un an\n",
+                    encoding="utf-8")
+    document = read_document(path)
+    assert len(document.plain) == len(document.text)
+    roles = {q.value: q.role for q in find_quantities(document.plain)}
+    assert roles == {21.0: "value", 14.0: "value", 3.0: "change"}
+    assert "\n- Les familles" in document.plain
