@@ -43,13 +43,56 @@ def round_tenth(value: float) -> float:
 
 
 def page_lines(pieces: list[Piece]) -> list[dict]:
-    """The line specs (text, bbox, font_size, bold) of one page, in reading order."""
+    """The line specs (text, bbox, font_size, bold) of one page, in reading order. A paragraph
+    going on from the foot of a column to the head of the next is one line (`join_carried`)."""
     lines: list[dict] = []
     for region in reading_order(pieces):
         block = region_lines(region)
-        if lines and block and lines[-1]["text"]:
+        if lines and block and join_carried(lines[-1], block[0]):
+            block = block[1:]
+        elif lines and block and lines[-1]["text"]:
             lines.append({"text": ""})
         lines.extend(block)
+    head = lines[0].get("_head") if lines else None
+    if head is not None and head.measure is not None:  # measured while its page is open: the
+        head.first_word, head.measure = head.measure(), None  # page before may ask for it
+    return lines
+
+
+# A paragraph carried over a column or page break: the last line of a column is full (the next
+# word would not have fitted on it) and the next column or page opens on a line in the same type
+# that starts in lower case (no sentence starts so) and is no list item. Its region is a column
+# of text, not a box of labels ("14%" / "de taux" / "de pauvreté").
+CARRIED_MIN_WIDTH_EM = 15
+
+
+def join_carried(last: dict, first: dict) -> bool:
+    """Append `first` (the first line of a column or page) to `last` (the last line of the
+    column or page before) when it carries the paragraph of `last` on; True when joined."""
+    end, head = last.get("_open"), first.get("_head")
+    if end is None or head is None:
+        return False
+    piece, right, width = end
+    size = piece.size or 10.0
+    if head.bold != piece.bold or abs((head.size or size) - size) > 0.3 or \
+            width < CARRIED_MIN_WIDTH_EM * size or _BULLET.match(head.text) or \
+            not (head.text[:1].islower() or last["text"].endswith("-")):
+        return False
+    room = right - 0.2 * size - piece.x1 - 0.3 * size
+    word = head.measure() if head.measure is not None else head.first_word
+    if word <= room:
+        return False
+    joined = last["text"] + ("" if last["text"].endswith("-") else " ") + first["text"]
+    last["text"] = joined
+    last["_open"] = first.get("_open")
+    return True
+
+
+def strip_private(lines: list[dict]) -> list[dict]:
+    """The line specs without the layout notes `join_carried` reads."""
+    for spec in lines:
+        spec.pop("_open", None)
+        spec.pop("_head", None)
     return lines
 
 
@@ -161,8 +204,7 @@ def region_lines(region: list[Piece]) -> list[dict]:
     rows = make_rows(region)
     tabular = [_is_table_row(row) for row in rows]
     # the right edge of the text (a table wider than the column does not move it)
-    right = max((row[0].x1 for row, table in zip(rows, tabular, strict=True) if not table),
-                default=0.0)
+    right = right_edge([row[0] for row, table in zip(rows, tabular, strict=True) if not table])
     lines: list[dict] = []
     index, count = 0, len(rows)
     previous: list[Piece] | None = None
@@ -187,9 +229,23 @@ def region_lines(region: list[Piece]) -> list[dict]:
         text = paragraph[0].text
         for piece in paragraph[1:]:
             text += piece.text if text.endswith("-") else " " + piece.text
-        lines.append(_spec(paragraph, text))
+        spec = _spec(paragraph, text)
+        if not lines:
+            spec["_head"] = paragraph[0]
+        lines.append(spec)
         previous = [paragraph[-1]]
+        if index == count:  # the column ends on this paragraph: it may go on in the next one
+            left = min(row[0].x0 for row, table in zip(rows, tabular, strict=True) if not table)
+            spec["_open"] = (paragraph[-1], right, right - left)
     return lines
+
+
+def right_edge(pieces: list[Piece]) -> float:
+    """The right edge of a column of text: where its lines of several words end at the furthest.
+    A line of one word that cannot be wrapped (a web address) may run past the column; it
+    would make every other line look short and keep the paragraphs from being joined."""
+    return max((p.x1 for p in pieces if " " in p.text.strip()),
+               default=max((p.x1 for p in pieces), default=0.0))
 
 
 def _gap(above: list[Piece], below: list[Piece]) -> tuple[float, float]:

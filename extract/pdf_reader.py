@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .document import Document, Page
 from .errors import CorruptPDF, EmptyFile, EncryptedPDF, ScannedPDF
-from .pdf_layout import GAP_EM, Piece, page_lines
+from .pdf_layout import GAP_EM, Piece, join_carried, page_lines, strip_private
 from .pdfium_page import PdfiumPage
 
 
@@ -39,9 +39,21 @@ class _PageBuilder:
         self.pages: list[Page] = []
         self.length = 0
         self.empty_pages: list[int] = []
+        self.waiting: tuple[int, list[dict], float, float] | None = None
 
     def add(self, number: int, lines: list[dict], width: float, height: float) -> None:
-        """Add a page from its line specs (text, bbox, font_size, bold), in reading order."""
+        """Add a page from its line specs (text, bbox, font_size, bold), in reading order. A
+        paragraph carried over from the page before is read whole, on the page where it starts
+        (`pdf_layout.join_carried`): the page waits for the next one before it is laid down."""
+        if self.waiting is not None:
+            before = self.waiting[1]
+            if before and lines and join_carried(before[-1], lines[0]):
+                lines = lines[1:]
+            self._lay(*self.waiting)
+        self.waiting = (number, lines, width, height)
+
+    def _lay(self, number: int, lines: list[dict], width: float, height: float) -> None:
+        strip_private(lines)
         if self.parts:
             self.parts.append(PAGE_BREAK)
             self.length += len(PAGE_BREAK)
@@ -62,6 +74,9 @@ class _PageBuilder:
         self.pages.append(page)
 
     def build(self, path: Path) -> Document:
+        if self.waiting is not None:
+            self._lay(*self.waiting)
+            self.waiting = None
         if not self.pages:
             raise EmptyFile(path, "PDF has no pages")
         if len(self.empty_pages) == len(self.pages):
