@@ -77,6 +77,9 @@ class Candidate:
     title: str
     level: int
     outline: Outline | None = None
+    # in a PDF, a line in the body's type that only the text cues make a heading (a short line
+    # set apart, "Transport accompagné"): a minor heading for the linker, not a section
+    text_only: bool = False
 
 
 def normalise_title(title: str) -> str:
@@ -198,12 +201,17 @@ def cue_headings(document: Document, skip: set[int]) -> list[Candidate]:
                 styles, outline)
         elif bulleted or parse_outline(title) is not None:
             continue  # a list item, or a number that does not fit the outline
-        elif body:
+        text_only = False
+        if outline is None and body:
             level = _level_from_layout(line, body)
-        else:
+            if not level and not large and not small:
+                level = _level_from_text(lines, index, title, dense)
+                text_only = bool(level)
+        elif outline is None:
             level = _level_from_text(lines, index, title, dense)
         if level:
-            candidates.append(Candidate(line=line, title=written, level=level, outline=outline))
+            candidates.append(Candidate(line=line, title=written, level=level, outline=outline,
+                                        text_only=text_only))
             if outline is not None and outline.style != "decimal" and outline.style not in styles:
                 styles.append(outline.style)
     return candidates

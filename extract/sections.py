@@ -49,6 +49,7 @@ def heading_candidates(document: Document, warnings: list[str] | None = None) ->
     a warning says so.
     """
     contents, skip, listed, cues = _layout_headings(document)
+    cues = [c for c in cues if not c.text_only]  # lines in a PDF's body type are no sections
     if len(listed) >= 5:
         matched = toc_headings(document, skip, listed)
         found = len({entry_key(c.title) for c in matched} & set(listed)) / len(set(listed))
@@ -81,7 +82,8 @@ def minor_headings(document: Document) -> list[Candidate]:
     """Heading lines below the level of the table of contents ("ESA", "Transport accompagné"
     under "Le Service Portage-Instruction-Facturation"): what the layout cues would take as
     headings in a report with no contents. Empty for a report without one (they are its
-    sections already)."""
+    sections already). In a PDF, they include the short lines in the body's type that the text
+    cues take for headings (set apart, no final period), as they are read in a converted text."""
     _, _, listed, cues = _layout_headings(document)
     return [] if len(listed) < 5 else cues
 

@@ -32,8 +32,8 @@ from extract.reader import read_document
 F1_FLOORS = {
     "000": (0.99, 0.99),
     "001": (0.97, 0.99),
-    "002": (0.97, 0.96),
-    "003": (0.97, 0.97),
+    "002": (0.99, 0.99),
+    "003": (0.99, 0.99),
     "004": (0.99, 0.99),
 }
 
@@ -219,3 +219,42 @@ def test_paragraph_carried_over_columns_and_pages_is_one_line(tmp_path, columns,
     assert len(document.pages) >= 2
     paragraph = next(line for line in read if line.text.startswith("En 2021"))
     assert paragraph.page == 1 and paragraph.text.endswith("répondu présent.")
+
+
+MINOR_HEADINGS_TEXT = "\n".join([
+    "Sommaire", "",
+    "Le mot du président\t2", "L'accueil et l'orientation\t3", "Le maintien à domicile\t4",
+    "La petite enfance\t5", "Les finances\t6", "",
+    "\f", "Le mot du président", "",
+    "L'année a été marquée par l'ouverture d'une antenne dans les quartiers nord.", "",
+    "\f", "L'accueil et l'orientation", "",
+    "Les agents ont reçu les habitants tous les jours ouvrés de l'année.", "",
+    "\f", "Le maintien à domicile", "",
+    "Le service a poursuivi ses tournées dans les communes rurales.", "",
+    "Le portage des repas", "",
+    "» 214 bénéficiaires ont été livrés chaque semaine.", "",
+    "\f", "La petite enfance", "", "Les crèches ont ouvert tout l'été.", "",
+    "\f", "Les finances", "", "Le budget a été voté en mars.", "",
+])
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+def test_body_type_subheading_of_a_pdf_is_a_minor_heading_not_a_section(tmp_path, columns):
+    """A short line set apart in the body's type under a chapter of the contents ("Le portage
+    des repas") names the service of the figures under it, in the PDF as in its text; it is no
+    section of the heading tree (the contents and the heading type make those)."""
+    from extract.sections import find_sections, minor_headings
+
+    source = tmp_path / "rapport.txt"
+    source.write_text(MINOR_HEADINGS_TEXT, encoding="utf-8")
+    chapters = ["Le mot du président", "L'accueil et l'orientation", "Le maintien à domicile",
+                "La petite enfance", "Les finances"]
+    path = render_text(MINOR_HEADINGS_TEXT, tmp_path / "rapport.pdf",
+                       headings=dict.fromkeys(chapters, 1), columns=columns)
+    for document in (read_document(source), read_document(path)):
+        assert [s.title for s in find_sections(document)] == chapters
+        assert "Le portage des repas" in [h.title for h in minor_headings(document)]
+    from_text, from_pdf = run(source).indicators, run(path).indicators
+    linked = [(v.indicator, v.value) for v in from_pdf if v.indicator]
+    assert ("portage_repas.beneficiaires", 214.0) in linked
+    assert compare_indicators(from_text, from_pdf)[2] == 1.0
