@@ -3,7 +3,8 @@
 - `render_text(text, out, headings=..., columns=1)` lays out a converted report's text as a PDF
   would: each text line is a paragraph wrapped to the column width, headings (given by title) in a
   larger bold font, runs of tab-separated lines as tables (ruled or unruled, alternately), blank
-  lines as paragraph spacing, the text's page breaks as page breaks; one or two columns.
+  lines as paragraph spacing, the text's page breaks as page breaks, a run of short lines (a box
+  of labels) kept on one page or column; one or two columns.
 - `render_corpus_document(path, out, columns)` does it for a corpus file, its headings being the
   gold `sections` titles.
 - `render_synthetic_report(out, columns)` is a report invented here: numbered and unnumbered
@@ -189,6 +190,26 @@ class Block:
     level: int = 0
     bold: bool = False
     rows: list[list[str]] = field(default_factory=list)
+    keep: int = 0  # lines of the box this line opens, kept on one page or column
+
+
+BOX_LINES = 10  # a run of up to this many short lines with no blank line is a box
+BOX_LINE_CHARS = 60
+
+
+def mark_boxes(blocks: list[Block]) -> list[Block]:
+    """Runs of short lines with no blank line between them (an infographic's labels, a framed
+    box) are kept together, as a layout program keeps a box on one page: each such run's first
+    line gets the run's length."""
+    run: list[Block] = []
+    for block in [*blocks, Block("gap")]:
+        if block.kind == "line" and len(block.text) <= BOX_LINE_CHARS:
+            run.append(block)
+            continue
+        if 2 <= len(run) <= BOX_LINES:
+            run[0].keep = len(run)
+        run = []
+    return blocks
 
 
 def text_blocks(page_text: str, headings: dict[str, int]) -> list[Block]:
@@ -215,7 +236,7 @@ def text_blocks(page_text: str, headings: dict[str, int]) -> list[Block]:
         else:
             indent = len(raw) - len(raw.lstrip(" "))
             blocks.append(Block("line", text, level=min(indent, 8), bold=bold))
-    return blocks
+    return mark_boxes(blocks)
 
 
 def render_text(text: str, out: Path, *, headings: dict[str, int] | None = None,
@@ -248,6 +269,8 @@ def draw_block(layout: Layout, block: Block, ruled: bool | None) -> None:
         layout.paragraph(block.text, size=size, bold=True)
         layout.space(PARAGRAPH_SPACE)
     elif block.kind == "line":
+        if block.keep:
+            layout.room(block.keep * BODY_SIZE * LEADING)
         layout.paragraph(block.text, bold=block.bold, indent=4.0 * block.level)
     else:
         layout.table(block.rows, ruled=layout.tables % 2 == 0 if ruled is None else ruled)
