@@ -25,7 +25,9 @@ LARGE_HEADING_WORDS = 20  # a line set in a much larger type than the body may s
 HEADING_LINES = 5  # lines a heading may be set over in a narrow column
 FEW_BLANKS = 0.15  # under this share of blank lines, headings are not set apart by blank lines
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?\s*$", re.I)
-_SENTENCE_END = re.compile(r"[.;,]\s*$|^\W*$")
+# a sentence's end: not an ellipsis, which leaves a title hanging ("Un outil ...", "Et demain…")
+_SENTENCE_END = re.compile(r"(?<!\.\.)[.;,]\s*$|^\W*$")
+_FIGURE = re.compile(r"^\W*\d")
 _NOT_TITLE_START = re.compile(r"^[\s\W]*[a-zà-ÿ0-9(+\-–—%€]")
 _BULLET = re.compile(r"^\s*[-»•▪●◦■]\s")
 _DEFINITION = re.compile(r"^[^:]{1,40}\s?:\s*\S")  # "APA : Allocation ...", "Directeur : X"
@@ -46,7 +48,9 @@ class LayoutCues:
     """Word lists that tell headings from captions, labels and page furniture."""
 
     caption_first_words: frozenset[str]
+    caption_complements: frozenset[str]
     label_first_words: frozenset[str]
+    label_before_figure_words: frozenset[str]
     furniture: frozenset[str]
     document_title: re.Pattern[str]
 
@@ -55,7 +59,9 @@ class LayoutCues:
         data = yaml.safe_load(open(path or SCHEMAS_DIR / "layout.yaml", encoding="utf-8"))
         return cls(
             caption_first_words=frozenset(data["caption_first_words"]),
+            caption_complements=frozenset(fold_title(w) for w in data["caption_complements"]),
             label_first_words=frozenset(data["label_first_words"]),
+            label_before_figure_words=frozenset(data["label_before_figure_words"]),
             furniture=frozenset(fold_title(w) for w in data["furniture"]),
             document_title=re.compile("|".join(data["document_title_patterns"]), re.I),
         )
@@ -150,13 +156,27 @@ def looks_like_title(text: str, max_words: int = MAX_HEADING_WORDS) -> bool:
         return False
     cues = layout_cues()
     first = fold_title(words[0]).strip(":")
-    if first in cues.caption_first_words or fold_title(text) in cues.furniture:
+    if first in cues.caption_first_words and _completed(words[1:], cues) or \
+            fold_title(text) in cues.furniture:
         return False
-    if first in cues.label_first_words and len(words) <= 4:
+    if len(words) <= 4 and (first in cues.label_first_words or first in
+                            cues.label_before_figure_words and _FIGURE.match(words[1:2][0]
+                                                                            if words[1:] else "")):
         return False
     if cues.document_title.match(text):
         return False
     return outline is not None or not _DEFINITION.match(text)
+
+
+def _completed(rest: list[str], cues: LayoutCues) -> bool:
+    """True when the words after a caption word complete it as a caption's: a preposition, a
+    colon or a figure ("Carte des quartiers", "Tableau 3", "Source : INSEE")."""
+    for word in rest:
+        folded = fold_title(word)
+        if folded.startswith(":") or _FIGURE.match(word) or \
+                re.split(r"['’]", folded)[0] in cues.caption_complements:
+            return True
+    return not rest  # the caption word alone ("Graphique")
 
 
 def _few_blank_lines(lines: list[Line]) -> bool:

@@ -250,3 +250,35 @@ def test_a_dot_leader_longer_than_the_tail_read_is_no_part_of_the_title(tmp_path
     # listed in the contents, "1.2." numbers a heading though "abonnés" could count it
     heading = document.plain.index("1.2. Nombre d'abonnés\n")
     assert [q.role for q in find_quantities(document.plain) if q.start == heading] == ["outline"]
+
+
+TITLES_THAT_LOOK_LIKE_CAPTIONS = """Le pôle solidarité
+
+Les familles ont été reçues sur rendez-vous tout au long de l'année.
+
+CARTE MOBILITÉ
+
+Le centre a délivré la carte de transport aux demandeurs d'emploi du territoire.
+
+Carte des quartiers prioritaires
+
+Des ateliers pour tous
+
+Les ateliers de cuisine ont réuni les habitants chaque jeudi.
+
+Sur le territoire
+
+Un nouvel élan ...
+
+Le projet de service sera présenté au conseil en juin.
+"""
+
+
+def test_caption_and_label_words_do_not_veto_a_title_that_reads_as_one(tmp_path):
+    """A caption word makes a caption when a complement follows it ("Carte des quartiers
+    prioritaires"), not in a name ("CARTE MOBILITÉ"); "Des" opens a noun phrase; a title left
+    hanging on an ellipsis is no sentence; a preposition still opens a label ("Sur le
+    territoire")."""
+    titles = [s.title for s in _sections(tmp_path, TITLES_THAT_LOOK_LIKE_CAPTIONS)]
+    assert titles == ["Le pôle solidarité", "CARTE MOBILITÉ", "Des ateliers pour tous",
+                      "Un nouvel élan ..."]
