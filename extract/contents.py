@@ -47,6 +47,8 @@ _DOTS = re.compile(r"\.{2,}|…|_{2,}")
 _LETTER = re.compile(r"[^\W\d_]")
 _WORDS = re.compile(r"[^\W\d_]+")
 _PART_NUMBER = re.compile(r"[ \t]*(?P<number>\d{1,2})[ \t]*")
+_LIST_MARK = re.compile(r"^\s*[-–—»•▪●◦■*]")
+_SENTENCE = re.compile(r"[.!?]\W*$")
 _TAIL = 80  # a page number is looked for in the last characters of a line only
 _MAX_BLANKS = 2  # blank lines allowed inside one table of contents
 _TITLE_LOOKBACK = 4  # non-blank lines before a contents run that may hold its title
@@ -193,13 +195,25 @@ def _agenda(lines: list[Line], index: int, entries: list[ContentsLine | None]
     found: list[ContentsLine] = []
     if lines[-1].page == lines[index].page == 1:
         return found
+    first: list[str] | None = None  # the words of the first topic (not a sentence, no list mark)
     for line, entry in islice(zip(lines, entries, strict=True), index + 1, None):
         if line.page != lines[index].page or len(line.text.strip()) > MAX_ENTRY_CHARS:
             break
+        topic = not line.is_blank and not _LIST_MARK.match(line.text) and \
+            not _SENTENCE.search(line.text)
+        if topic and first and _words(line.text) == first:
+            break  # the first topic comes back: the body begins ("Accueil 2022-23" ... "ACCUEIL")
+        if topic and first is None:
+            first = _words(line.text)
         if not line.is_blank and entry is None:
             found.append(ContentsLine(line=line, kind="agenda", entry=line.text,
                                       outline=_outline(line.text)))
     return found
+
+
+def _words(text: str) -> list[str]:
+    """The words of a line, folded, without figures, marks or outline numbers."""
+    return _WORDS.findall(fold(strip_outline(unmarked(text))))
 
 
 def entry_key(text: str) -> str:

@@ -282,3 +282,22 @@ def test_caption_and_label_words_do_not_veto_a_title_that_reads_as_one(tmp_path)
     titles = [s.title for s in _sections(tmp_path, TITLES_THAT_LOOK_LIKE_CAPTIONS)]
     assert titles == ["Le pôle solidarité", "CARTE MOBILITÉ", "Des ateliers pour tous",
                       "Un nouvel élan ..."]
+
+
+AGENDA_THEN_FIRST_CHAPTER = "\f".join([
+    "SOMMAIRE\n\nLes trois points abordés aujourd'hui.\n\nAccueil 2024\n\n- Accueil\n"
+    "- Orientations\n\nSolidarité\n\n- Aides\n- Épicerie\n\nSeniors\n\n- Visites\n\n"
+    "ACCUEIL\n\n2024\n",
+    "\nACCUEIL DU PUBLIC\n\nLe guichet a reçu les familles tous les matins.\n\nOrientations\n\n"
+    "Les agents ont orienté les familles vers les partenaires.\n",
+    "\nSOLIDARITÉ\n\nLes aides ont été versées chaque mois.\n",
+    "\nSENIORS\n\nLes visites à domicile ont repris.\n",
+])
+
+
+def test_an_agenda_ends_where_its_first_topic_comes_back(tmp_path):
+    """The topics listed under "Sommaire" (no page numbers) are no headings; the first of them
+    coming back on the same page, without a list mark, is the body's first chapter ("Accueil
+    2024" ... "ACCUEIL"), not one more agenda line."""
+    titles = [s.title for s in _sections(tmp_path, AGENDA_THEN_FIRST_CHAPTER)]
+    assert titles == ["ACCUEIL", "ACCUEIL DU PUBLIC", "Orientations", "SOLIDARITÉ", "SENIORS"]
