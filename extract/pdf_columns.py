@@ -147,14 +147,20 @@ def reading_order(pieces: list[Piece], depth: int = 0) -> list[list[Piece]]:
     if gutter is None:
         return [pieces] if pieces else []
     a, b = gutter
-    spanning = sorted((p for p in pieces if p.x0 < b and p.x1 > a), key=_TOP)
+    # a piece reaching over both columns (a title, a full-width table) cuts the page into
+    # bands; one reaching into the gutter from one side only (a line a little longer than its
+    # column's others) belongs to that side
+    left_end = max((p.x1 for p in pieces if p.x1 <= a), default=a)
+    right_start = min((p.x0 for p in pieces if p.x0 >= b), default=b)
+    crossing = [p.x0 < left_end and p.x1 > right_start for p in pieces]
+    spanning = sorted((p for p, across in zip(pieces, crossing, strict=True) if across), key=_TOP)
     tops = [p.top for p in spanning]
     sides: list[tuple[list[Piece], list[Piece]]] = [([], []) for _ in range(len(spanning) + 1)]
-    for piece in pieces:
-        if piece.x1 <= a:
-            sides[bisect_right(tops, piece.top)][0].append(piece)
-        elif piece.x0 >= b:
-            sides[bisect_right(tops, piece.top)][1].append(piece)
+    middle = (a + b) / 2
+    for piece, across in zip(pieces, crossing, strict=True):
+        if not across:
+            side = 0 if piece.x0 < a or (piece.x0 + piece.x1) / 2 < middle else 1
+            sides[bisect_right(tops, piece.top)][side].append(piece)
     regions: list[list[Piece]] = []
     band: list[Piece] = []
     for index, (left, right) in enumerate(sides):

@@ -258,3 +258,30 @@ def test_body_type_subheading_of_a_pdf_is_a_minor_heading_not_a_section(tmp_path
     linked = [(v.indicator, v.value) for v in from_pdf if v.indicator]
     assert ("portage_repas.beneficiaires", 214.0) in linked
     assert compare_indicators(from_text, from_pdf)[2] == 1.0
+
+
+@pytest.mark.parametrize("reader", ["pdfium", "pdfplumber"])
+def test_a_longer_line_of_a_column_of_short_items_stays_in_its_column(tmp_path, reader):
+    """A column of short list items with one longer line (wider than its neighbours, short of
+    the other column) is read whole before the other column: the line is no title across the
+    page, it does not cut the page into bands."""
+    from render_pdf import fonts
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    left = ["Ordre du jour", "- L'accueil", "- Les visites", "- Le budget",
+            "Les points abordés lors de la réunion du conseil", "- Les seniors", "- Les aides",
+            "- Les jeunes", "- Les locaux", "- Les agents", "- Les partenaires", "- Le bilan"]
+    right = ["- Les actions", "- Les projets", "- Les financeurs", "- Les bénévoles",
+             "- Les familles", "- Les chiffres"]
+    pdf = canvas.Canvas(str(tmp_path / "items.pdf"), pagesize=A4)
+    pdf.setFont(fonts()[0], 10)
+    for index, text in enumerate(left):
+        pdf.drawString(50, 790 - 20 * index, text)
+    for index, text in enumerate(right):
+        pdf.drawString(310, 790 - 12.5 * index, text)
+    pdf.showPage()
+    pdf.save()
+    read = [line.text for line in read_document(tmp_path / "items.pdf", pdf_reader=reader).lines
+            if line.text.strip()]
+    assert read == left + right
