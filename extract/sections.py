@@ -9,13 +9,22 @@ give each a level, check that the tree is plausible, then cut the text into sect
 from __future__ import annotations
 
 import bisect
+import re
 
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
 from .contents import contents_numbers, entry_key, find_contents, toc_headings, toc_titles
-from .document import Document
-from .headings import Candidate, body_font_size, cue_headings, fold_title, normalise_title
+from .document import Document, Line
+from .headings import (
+    MAX_HEADING_WORDS,
+    Candidate,
+    body_font_size,
+    clean_line,
+    cue_headings,
+    fold_title,
+    normalise_title,
+)
 
 __all__ = ["Section", "find_sections", "minor_headings", "normalise_title", "section_at",
            "section_path"]
@@ -49,7 +58,9 @@ def heading_candidates(document: Document, warnings: list[str] | None = None) ->
     a warning says so.
     """
     contents, skip, listed, cues = _layout_headings(document)
-    cues = [c for c in cues if not c.text_only]  # lines in a PDF's body type are no sections
+    covers = title_blocks(document, contents)
+    cues = [c for c in cues if not c.text_only  # lines in a PDF's body type are no sections
+            and not any(start <= c.line.start < end for start, end in covers)]
     if len(listed) >= 5:
         matched = toc_headings(document, skip, listed)
         found = len({entry_key(c.title) for c in matched} & set(listed)) / len(set(listed))
@@ -72,6 +83,44 @@ def heading_candidates(document: Document, warnings: list[str] | None = None) ->
             warnings.append(f"table of contents: only {found:.0%} of its entries found in the "
                             "text; headings taken from the layout")
     return cues
+
+
+COVER_LINES = 8  # a first page with no more lines than this, none of running text, is a cover
+_SENTENCE = re.compile(r"[.!?]\W*$")
+
+
+def _running_text(line: Line) -> bool:
+    """A line of running text: more words than a title has, or a sentence of some length."""
+    words = clean_line(line).split()
+    return len(words) > MAX_HEADING_WORDS or len(words) >= 4 and bool(
+        _SENTENCE.search(line.text))
+
+
+def title_blocks(document: Document, contents: list) -> list[tuple[int, int]]:
+    """Spans of the text that are title pages, whose lines name the report and open no
+    section: the first page when it holds a few short lines only (title, year, place), and the
+    short lines above a contents title on its page ("CONSEIL D'ADMINISTRATION" / "2022 - 2023"
+    over "SOMMAIRE")."""
+    blocks: list[tuple[int, int]] = []
+    pages = document.pages
+    if len(pages) >= 2:
+        shown = [line for line in pages[0].lines if not line.is_blank]
+        if shown and len(shown) <= COVER_LINES and not any(map(_running_text, shown)):
+            blocks.append((pages[0].start, pages[0].end))
+    for found in contents:
+        if found.kind != "title":
+            continue
+        title = found.line
+        start = title.start
+        page = next((page for page in pages if page.number == title.page), None)
+        for line in reversed([line for line in (page.lines if page else [])
+                              if line.start < title.start]):
+            if not line.is_blank and _running_text(line):
+                break
+            start = line.start
+        if start < title.start:
+            blocks.append((start, title.start))
+    return blocks
 
 
 def _style(candidate: Candidate) -> tuple[float | None, bool]:

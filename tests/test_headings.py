@@ -301,3 +301,22 @@ def test_an_agenda_ends_where_its_first_topic_comes_back(tmp_path):
     2024" ... "ACCUEIL"), not one more agenda line."""
     titles = [s.title for s in _sections(tmp_path, AGENDA_THEN_FIRST_CHAPTER)]
     assert titles == ["ACCUEIL", "ACCUEIL DU PUBLIC", "Orientations", "SOLIDARITÉ", "SENIORS"]
+
+
+COVERED_DECK = "\f".join([
+    "\n\n2024\n\nLES TILLEULS\n",
+    "\nLE MOT DU PRÉSIDENT\n\nL'année a été riche en projets menés avec les associations du "
+    "quartier et les familles.\n",
+    "BUREAU DU CONSEIL\n\n2024\n\nSOMMAIRE\n\nLes points abordés ce jour.\n\nAccueil 2024\n\n"
+    "- Accueil\n- Orientations\n\nSolidarité\n\n- Aides\n\nACCUEIL\n\n2024\n",
+    "\nACCUEIL DU PUBLIC\n\nLe guichet a reçu les familles tous les matins de la semaine.\n",
+    "\nSOLIDARITÉ\n\nLes aides ont été versées chaque mois aux familles du quartier.\n",
+])
+COVERED_DECK_SECTIONS = ["LE MOT DU PRÉSIDENT", "ACCUEIL", "ACCUEIL DU PUBLIC", "SOLIDARITÉ"]
+
+
+def test_cover_and_contents_title_pages_open_no_section(tmp_path):
+    """A first page of a few short lines (a year, a name) is a cover; the short lines above a
+    "Sommaire" on its page title that page (a second part's cover): neither opens a section."""
+    titles = [s.title for s in _sections(tmp_path, COVERED_DECK)]
+    assert titles == COVERED_DECK_SECTIONS

@@ -9,28 +9,35 @@ from extract.outline import parse_outline
 from extract.reader import read_document
 from extract.sections import find_sections, normalise_title
 
-# Floors just under the scores reached on the five documents (precision 0.946, recall 0.931);
-# raise them as they improve.
-HEADING_PRECISION_FLOOR = 0.94
-HEADING_RECALL_FLOOR = 0.93
+# Floors just under the scores reached on the five documents (precision 0.963, recall 0.963;
+# every document 0.90 or more: 001 P 0.913, 002 R 0.919, 003 R 0.935); raise them as they improve.
+HEADING_PRECISION_FLOOR = 0.96
+HEADING_RECALL_FLOOR = 0.96
+DOCUMENT_FLOOR = 0.90
 
 
-def heading_counts():
+def heading_counts(per_document: dict | None = None):
     tp = predicted = expected = 0
     for path in corpus_files():
         gold = json.loads((GOLD / (path.stem + ".json")).read_text(encoding="utf-8"))
         found = Counter(normalise_title(s.title) for s in find_sections(read_document(path)))
         wanted = Counter(normalise_title(s["title"]) for s in gold["sections"])
-        tp += sum((found & wanted).values())
+        hits = sum((found & wanted).values())
+        if per_document is not None:
+            per_document[path.name[:3]] = (hits / max(1, sum(found.values())),
+                                           hits / max(1, sum(wanted.values())))
+        tp += hits
         predicted += sum(found.values())
         expected += sum(wanted.values())
     return tp, predicted, expected
 
 
 def test_heading_precision_and_recall_on_the_shared_gold():
-    tp, predicted, expected = heading_counts()
+    scores: dict[str, tuple[float, float]] = {}
+    tp, predicted, expected = heading_counts(scores)
     assert tp / predicted >= HEADING_PRECISION_FLOOR
     assert tp / expected >= HEADING_RECALL_FLOOR
+    assert {name: score for name, score in scores.items() if min(score) < DOCUMENT_FLOOR} == {}
 
 
 def test_table_of_contents_is_not_taken_as_headings():
