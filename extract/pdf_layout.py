@@ -240,11 +240,15 @@ def region_lines(region: list[Piece]) -> list[dict]:
     return lines
 
 
+UNBREAKABLE_CHARS = 25  # a "word" this long (a web or mail address) cannot be wrapped
+
+
 def right_edge(pieces: list[Piece]) -> float:
-    """The right edge of a column of text: where its lines of several words end at the furthest.
-    A line of one word that cannot be wrapped (a web address) may run past the column; it
-    would make every other line look short and keep the paragraphs from being joined."""
-    return max((p.x1 for p in pieces if " " in p.text.strip()),
+    """The right edge of a column of text: where its lines end at the furthest, but for a line
+    of one unbreakable word (a web address) that may run past the column: it would make every
+    other line look short and keep the paragraphs from being joined."""
+    return max((p.x1 for p in pieces
+                if " " in p.text.strip() or len(p.text.strip()) < UNBREAKABLE_CHARS),
                default=max((p.x1 for p in pieces), default=0.0))
 
 
