@@ -227,7 +227,17 @@ def toc_titles(contents: list[ContentsLine]) -> list[str]:
     a map of the headings."""
     keys = (entry_key(found.entry.replace("\t", " ")) for found in contents
             if found.kind == "entry")
-    return [key for key in keys if key]
+    return [title for key in keys if key for title in _with_parts(key)]
+
+
+def _with_parts(key: str) -> list[str]:
+    """An entry, then its parts when it names two titles joined by a slash ("Introduction du
+    Maire/Le mot de la Vice-Présidente", two headings in the body): each part of two words or
+    more is matched too ("Aides légales/facultatives" stays one title)."""
+    parts = [part.strip() for part in key.split("/")]
+    if len(parts) == 2 and all(len(part.split()) >= 2 for part in parts):
+        return [key, *parts]
+    return [key]
 
 
 def contents_numbers(contents: list[ContentsLine]) -> dict[tuple[int, ...], str]:

@@ -320,3 +320,25 @@ def test_cover_and_contents_title_pages_open_no_section(tmp_path):
     "Sommaire" on its page title that page (a second part's cover): neither opens a section."""
     titles = [s.title for s in _sections(tmp_path, COVERED_DECK)]
     assert titles == COVERED_DECK_SECTIONS
+
+
+CONTENTS_WITH_A_SLASH = "\f".join([
+    "Sommaire\n\nLe mot du maire/Le mot de la présidente\t2\nL'accueil des familles\t3\n"
+    "Les aides légales/facultatives\t3\nLe maintien à domicile\t4\nLes finances du centre\t4\n"
+    "Les partenaires du centre\t4\n",
+    "\nLE MOT DU MAIRE\n\nLe centre a tenu ses engagements cette année encore.\n\n"
+    "LE MOT DE LA PRÉSIDENTE\n\nLes équipes ont été renouvelées.\n",
+    "\nL'accueil des familles\n\nLe guichet a reçu les familles tous les matins.\n\n"
+    "Les aides légales/facultatives\n\nLes dossiers ont été instruits en deux semaines.\n",
+    "\nLe maintien à domicile\n\nLes visites ont repris.\n\nLes finances du centre\n\n"
+    "Le budget a été tenu.\n\nLes partenaires du centre\n\nLes associations ont été réunies.\n",
+])
+
+
+def test_a_contents_entry_naming_two_titles_matches_both(tmp_path):
+    """"Le mot du maire/Le mot de la présidente" lists two headings of the body; "Les aides
+    légales/facultatives" is one title."""
+    titles = [s.title for s in _sections(tmp_path, CONTENTS_WITH_A_SLASH)]
+    assert titles == ["LE MOT DU MAIRE", "LE MOT DE LA PRÉSIDENTE", "L'accueil des familles",
+                      "Les aides légales/facultatives", "Le maintien à domicile",
+                      "Les finances du centre", "Les partenaires du centre"]
