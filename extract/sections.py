@@ -60,7 +60,8 @@ def heading_candidates(document: Document, warnings: list[str] | None = None) ->
     contents, skip, listed, cues = _layout_headings(document)
     covers = title_blocks(document, contents)
     cues = [c for c in cues if not c.text_only  # lines in a PDF's body type are no sections
-            and not any(start <= c.line.start < end for start, end in covers)]
+            and (c.outline is not None  # a numbered chapter is on no cover
+                 or not any(start <= c.line.start < end for start, end in covers))]
     if len(listed) >= 5:
         matched = toc_headings(document, skip, listed)
         found = len({entry_key(c.title) for c in matched} & set(listed)) / len(set(listed))

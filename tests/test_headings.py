@@ -342,3 +342,11 @@ def test_a_contents_entry_naming_two_titles_matches_both(tmp_path):
     assert titles == ["LE MOT DU MAIRE", "LE MOT DE LA PRÉSIDENTE", "L'accueil des familles",
                       "Les aides légales/facultatives", "Le maintien à domicile",
                       "Les finances du centre", "Les partenaires du centre"]
+
+
+def test_a_short_first_page_opening_a_numbered_chapter_is_no_cover(tmp_path):
+    text = "1. Nos missions\n\n- Accueillir\n- Orienter\n\f\n1.1 L'accueil\n\nLe guichet a " \
+           "reçu les familles tous les matins de la semaine.\n\f\n2. Nos moyens\n\nLe budget a " \
+           "été tenu.\n"
+    assert [s.title for s in _sections(tmp_path, text)] == ["1. Nos missions", "1.1 L'accueil",
+                                                            "2. Nos moyens"]
