@@ -17,10 +17,9 @@ from rapidfuzz import fuzz
 from ..catalogue import Indicator, lemma_key
 from ..quantities import Quantity
 from .context import Context, without_asides
+from .hits import NEAR_PLACES
 from .lookups import NEAR_MISS_MIN, NEAR_MISS_SCORE, CatalogueIndex
 from .vocabulary import norm_key
-
-FUZZY_STRENGTH = 0.45  # a near miss of an alias counts for less than a found alias
 
 
 @dataclass
@@ -29,8 +28,8 @@ class Evidence:
 
     quantity: Quantity
     context: Context
-    hits: dict[str, float]  # indicator id -> strongest alias match near the number
-    sources: dict[str, set[str]]  # indicator id -> where its aliases were found
+    sources: dict[str, set[str]]  # indicator id -> where its aliases were found near the number
+    alias_words: dict[str, int]  # indicator id -> words of its longest alias found near the number
     role: str = "value"
     label_key: str = ""
     clause_key: str = ""
@@ -50,9 +49,10 @@ class Facts:
 
     entry: Indicator
     evidence: Evidence
-    alias: float = 0.0  # strength of an alias (lemma) near the number
-    fuzzy: float = 0.0
-    title: float = 0.0  # an alias in a section title
+    alias: str = ""  # where an alias (lemma) was found near the number: "near", "caption", "aside"
+    alias_words: int = 0  # words of the longest alias found
+    fuzzy: bool = False  # a near miss of an alias (rapidfuzz) near the number
+    title: bool = False  # an alias in a section title
     unit: bool | None = None  # the number's unit is one of the indicator's; None: no unit
     specific_unit: bool = False
     section: str = ""  # the heading naming the service: "", "outer", "inner", "local" (minor heading)
@@ -80,22 +80,48 @@ def feature(name: str):
     return register
 
 
-@feature("alias_strength")
-def _alias_strength(f: Facts) -> float:
-    """The strongest alias evidence: near the number (lemma or fuzzy) or in a section title."""
-    return max(f.alias, f.fuzzy, f.title)
+@feature("alias_any")
+def _alias_any(f: Facts) -> float:
+    """Some alias evidence: found in the number's own words or its table's caption, a near miss,
+    or a section title. The features below say where, as departures from this one (so that the
+    fit shrinks a rarely seen place towards the common weight, not towards nothing)."""
+    return float(f.alias in ("near", "caption") or f.fuzzy or f.title)
 
 
-@feature("alias_lemma")
-def _alias_lemma(f: Facts) -> float:
-    """An alias found on lemmas near the number (label, clause or table labels)."""
-    return float(f.alias > 0)
+@feature("alias_caption")
+def _alias_caption(f: Facts) -> float:
+    """An alias in the caption of the number's table only: it names what the table counts, less
+    surely than the cell's own labels."""
+    return float(f.alias == "caption")
+
+
+@feature("alias_aside")
+def _alias_aside(f: Facts) -> float:
+    """An alias inside parentheses only (not the number's own): a detail of the clause, not what
+    it counts. Not part of `alias_any`: until gold shows such a link, it weighs nothing."""
+    return float(f.alias == "aside")
+
+
+@feature("alias_title")
+def _alias_title(f: Facts) -> float:
+    """An alias in a section title (or an earlier heading), none near the number."""
+    return float(f.title and not f.alias)
+
+
+@feature("alias_longest")
+def _alias_longest(f: Facts) -> float:
+    """The longest alias found in the number's own words, another indicator's alias there being
+    shorter: "provient de la communauté de communes" wins over "provient" in the same clause
+    (an alias in a caption or an aside is no rival: `Hits`)."""
+    words = f.evidence.alias_words
+    return float(f.alias == "near" and f.alias_words == max(words.values())
+                 and min(words.values()) < f.alias_words)
 
 
 @feature("alias_fuzzy")
 def _alias_fuzzy(f: Facts) -> float:
     """Only a near miss of an alias (rapidfuzz) near the number."""
-    return float(f.fuzzy > 0)
+    return float(f.fuzzy and not f.alias)
 
 
 @feature("unit_fit")
@@ -125,8 +151,9 @@ def _unit_and_heading(f: Facts) -> float:
 
 @feature("unit_only")
 def _unit_only(f: Facts) -> float:
-    """Nothing but the unit supports the pair: no alias, heading or title."""
-    return float(f.unit is True and not (f.alias or f.fuzzy or f.section or f.title or f.clause))
+    """Nothing but the unit supports the pair: no alias, heading, title or list it goes on."""
+    return float(f.unit is True and not (f.alias or f.fuzzy or f.section or f.title or f.clause
+                                         or f.continues))
 
 
 @feature("unit_none")
@@ -194,20 +221,22 @@ def _small_value(f: Facts) -> float:
     return float(f.evidence.quantity.value < 3)
 
 
-
-
-def evidence_for(quantity: Quantity, context: Context, hits: dict[str, float],
-                 sources: dict[str, set[str]], index: CatalogueIndex, role: str = "value") -> Evidence:
+def evidence_for(quantity: Quantity, context: Context, sources: dict[str, set[str]],
+                 alias_words: dict[str, int], index: CatalogueIndex, role: str = "value") -> Evidence:
     """What the context says about every indicator, computed once per number."""
     local_ids = index.services_in(lemma_key(context.local_heading))
-    clause_key = lemma_key(without_asides(f"{context.before} {context.label}"))
+    # the number's own unit names what it counts, not a service ("13 travailleurs sociaux")
+    label = context.label
+    if quantity.unit_raw and label.lower().startswith(quantity.unit_raw.lower()):
+        label = label[len(quantity.unit_raw):]
+    clause_key = lemma_key(without_asides(f"{context.before} {label}"))
     titled = set().union(*(index.label_alias_ids(s.title) for s in context.sections))
     for earlier in context.preceding:
         if titled:
             break
         titled = index.label_alias_ids(earlier.title)
     return Evidence(
-        quantity=quantity, context=context, hits=hits, sources=sources, role=role,
+        quantity=quantity, context=context, sources=sources, alias_words=alias_words, role=role,
         label_key=norm_key(f"{context.label} {context.before}"),
         clause_key=clause_key,
         title_services=[index.services_in(lemma_key(section.title)) for section in context.sections],
@@ -231,14 +260,15 @@ def facts_for(entry: Indicator, ev: Evidence, index: CatalogueIndex,
     if unit is False or entry.min_value is not None and quantity.value < entry.min_value:
         return None
     facts = Facts(entry, ev, unit=unit, specific_unit=bool(unit) and index.specific_unit(ev.unit_key))
-    facts.alias = ev.hits.get(entry.id, 0.0)
+    facts.alias = alias_place(ev.sources.get(entry.id, set()))
+    facts.alias_words = ev.alias_words.get(entry.id, 0)
     if not facts.alias:
         if near_misses is None:  # scoring every indicator: each one's aliases looked for
             best = max((fuzz.partial_ratio(key, ev.label_key) for key in index.alias_norms[entry.id]
                         if NEAR_MISS_MIN < len(key) <= len(ev.label_key)), default=0)
-            facts.fuzzy = FUZZY_STRENGTH if best >= NEAR_MISS_SCORE else 0.0
+            facts.fuzzy = best >= NEAR_MISS_SCORE
         else:
-            facts.fuzzy = FUZZY_STRENGTH if entry.id in near_misses else 0.0
+            facts.fuzzy = entry.id in near_misses
     if entry.named and not facts.alias:
         return None
     excluded = index.excluded_patterns.get(entry.id)
@@ -247,7 +277,7 @@ def facts_for(entry: Indicator, ev: Evidence, index: CatalogueIndex,
     facts.section = index.section_match(entry, ev.title_services, ev.local_ids)
     facts.clause = entry.id in ev.clause_ids
     facts.clause_other = bool(ev.clause_ids) and not facts.clause
-    facts.title = TITLE_ALIAS if entry.id in ev.titled else 0.0
+    facts.title = entry.id in ev.titled
     if facts.title and not facts.section:
         facts.section = "outer"  # a heading naming the indicator itself names its service
     facts.other_service = bool(ev.local_services) and entry.prefix not in ev.local_services \
@@ -255,7 +285,12 @@ def facts_for(entry: Indicator, ev: Evidence, index: CatalogueIndex,
     return facts
 
 
-TITLE_ALIAS = 0.6  # an alias in a section title is weaker evidence than one next to the number
+def alias_place(places: set[str]) -> str:
+    """The surest place an alias was found: the number's own words, else the table's caption,
+    else an aside in parentheses; "" for none."""
+    if places & NEAR_PLACES:
+        return "near"
+    return "caption" if "caption" in places else "aside" if "aside" in places else ""
 
 
 def candidates_for(ev: Evidence, index: CatalogueIndex, exhaustive: bool = False) -> list[Candidate]:
@@ -267,7 +302,7 @@ def candidates_for(ev: Evidence, index: CatalogueIndex, exhaustive: bool = False
     near_misses = None
     if not exhaustive:
         near_misses = index.near_miss_ids(ev.label_key)
-        named = set(ev.hits) | near_misses | index.unit_ids(ev.quantity, ev.unit_key)
+        named = set(ev.sources) | near_misses | index.unit_ids(ev.quantity, ev.unit_key)
         entries = [entry for entry in entries if entry.id in named]
     for entry in entries:
         facts = facts_for(entry, ev, index, near_misses)
@@ -312,3 +347,4 @@ def method_of(facts: Facts) -> str:
     if facts.fuzzy:
         return "fuzzy"
     return "section_context"
+
