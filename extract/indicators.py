@@ -103,7 +103,7 @@ def collect_numbers(document: Document, sections: list[Section], *, report_year:
     plain = document.plain
     doc = match_aliases(plain, catalogue)
     spans = AliasSpans(list(doc.spans[SPAN_KEY]), plain)
-    quantities = [q for q in find_quantities(plain) if q.role == "value"]
+    quantities = [q for q in find_quantities(plain, catalogue) if q.role == "value"]
     heading_starts = sorted(section.start for section in sections)
     minor = [(heading.line.start, heading.title) for heading in minor_headings(document)]
     found = []  # (position, evidence, year, innermost, continues) of every number kept
