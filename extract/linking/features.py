@@ -41,6 +41,7 @@ class Evidence:
     unit_owners: int = 0  # indicators counting the number's unit
     local_services: set[str] = field(default_factory=set)
     continues: bool = False  # a list item going on from the previous number, naming no noun
+    eligible: frozenset[str] | None = None  # the indicators with a candidate for the number
 
 
 @dataclass
@@ -183,9 +184,13 @@ def _clause_over_heading(f: Facts) -> float:
 @feature("service_nearest")
 def _service_nearest(f: Facts) -> float:
     """The indicator's service is the one named nearest to the number: its clause, else a minor
-    heading above it, else the innermost title, else an enclosing one."""
+    heading above it, else the innermost title, else an enclosing one. A service none of whose
+    indicators can take the number is passed over: "LES TRANSPORTS" under "LES DÉPENSES EN
+    SECOURS" names no service of an amount, the heading above does."""
     ev = f.evidence
     for named in (ev.clause_ids, ev.local_ids, *reversed(ev.title_services)):
+        if ev.eligible is not None:
+            named = named & ev.eligible
         if named:
             return float(f.entry.id in named)
     return float(f.entry.id in ev.titled)
@@ -297,21 +302,22 @@ def candidates_for(ev: Evidence, index: CatalogueIndex, exhaustive: bool = False
     """Every supported (number, indicator) pair of one number, in catalogue order. The catalogue
     index gives the indicators an alias, a near miss or the unit can name; `exhaustive` scores
     every indicator instead (the same candidates, slower: a test checks it)."""
-    found = []
     entries = index.catalogue.indicators
     near_misses = None
     if not exhaustive:
         near_misses = index.near_miss_ids(ev.label_key)
         named = set(ev.sources) | near_misses | index.unit_ids(ev.quantity, ev.unit_key)
         entries = [entry for entry in entries if entry.id in named]
+    supported = []
     for entry in entries:
         facts = facts_for(entry, ev, index, near_misses)
         if facts is None:
             continue
         if not (facts.alias or facts.fuzzy or facts.unit):
             continue  # a heading alone, with no alias and no unit, names no number
-        found.append(candidate_of(facts))
-    return found
+        supported.append(facts)
+    ev.eligible = frozenset(facts.entry.id for facts in supported)
+    return [candidate_of(facts) for facts in supported]
 
 
 def continuing(candidates: list[Candidate], entry: Indicator, ev: Evidence,
