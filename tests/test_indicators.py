@@ -270,6 +270,8 @@ def test_a_team_listed_by_role_is_counted_by_none_of_its_lines():
     assert not [v for v in linked(listed) if v[0] == "rh.agents"]
     inline = "Épicerie solidaire\n\nÉQUIPE\n\n3 agents d'accueil et 4 travailleurs sociaux.\n"
     assert not [v for v in linked(inline) if v[0] == "rh.agents"]
+    roles = "Épicerie solidaire\n\nÉQUIPE\n\n- 1 coordinatrice\n- 6 agents polyvalents (5.2 ETP)\n"
+    assert not [v for v in linked(roles) if v[0] == "rh.agents"]
     alone = "Permanences sociales\n\nÉQUIPE\n\n11 travailleurs sociaux mobilisés le mardi.\n"
     assert linked(alone) == [("rh.agents", 11, 2023)]
     # two teams in two paragraphs, or a staff number beside a count of trainees, stay sizes

@@ -48,7 +48,33 @@ def role_lines(plain: str, quantities: list[Quantity], linkable: list[bool], yea
         if j is not None and years[j] == years[i] and _beside(plain, quantities[j], quantity,
                                                               heading_starts):
             found.update((i, j))
+        elif _starts_line(plain, quantity) and any(
+                _other_role_line(plain, quantities, years, heading_starts, i, k) for k in (i - 1, i + 1)):
+            found.add(i)
     return found
+
+
+_LINE_LEAD = re.compile(r"[\s\-–—»•▪●◦■◆*]*")
+
+
+def _starts_line(plain: str, quantity: Quantity) -> bool:
+    """True when the number opens its line (after a bullet): a list item."""
+    start = plain.rfind("\n", 0, quantity.start) + 1
+    return _LINE_LEAD.fullmatch(plain[start : quantity.start]) is not None
+
+
+def _other_role_line(plain: str, quantities: list[Quantity], years: list[int | None],
+                     heading_starts: list[int], i: int, k: int) -> bool:
+    """True when number `k` opens the list item next to number `i`'s and counts another noun
+    ("- 1 responsable / - 8 agents", "3 cadres mobilisés / 4 agents administratifs")."""
+    if not 0 <= k < len(quantities) or years[k] != years[i]:
+        return False
+    other = quantities[k]
+    if other.unit is not None or not other.noun or not _starts_line(plain, other):
+        return False
+    first, second = sorted((quantities[i], other), key=lambda q: q.start)
+    return _beside(plain, first, second, heading_starts) and plain.count(
+        "\n", first.start, second.start) >= 1
 
 
 def _beside(plain: str, first: Quantity, second: Quantity, heading_starts: list[int]) -> bool:
