@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from .catalogue import Catalogue, Indicator, default_catalogue, lemma_key
 from .document import Document
-from .linking.context import Context, build_context, local_heading
+from .linking.context import Context, build_context, label_lines, local_heading
 from .linking.dedup import Deduplicator
 from .linking.explain import explain_choice
 from .linking.features import (
@@ -106,6 +106,7 @@ def collect_numbers(document: Document, sections: list[Section], *, report_year:
     quantities = [q for q in find_quantities(plain, catalogue) if q.role == "value"]
     heading_starts = sorted(section.start for section in sections)
     minor = [(heading.line.start, heading.title) for heading in minor_headings(document)]
+    minor = sorted(minor + label_lines(document, {start for start, _ in minor} | set(heading_starts)))
     found = []  # (position, evidence, year, innermost, continues) of every number kept
     for position, quantity in enumerate(quantities):
         # A number's label ends at the next number or the next heading: "2023 - 19" then the

@@ -293,3 +293,25 @@ def test_where_an_alias_is_found_is_a_feature_not_a_weight():
     assert "alias_aside" in features[5, "saad.intervenants"]
     assert "alias_any" not in features[5, "saad.intervenants"]
     assert {"alias_any", "alias_caption"} <= features[1200, "portage_repas.repas"]
+
+
+def test_a_pdf_minor_heading_in_body_type_names_the_service_as_in_the_text(tmp_path):
+    # "Équipe" set in body type in a PDF is a minor heading for the linker, as blank lines make
+    # it one in the text: the team line links alike from both
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from render_pdf import render_text
+
+    from extract.pipeline import run
+
+    text = ("Sommaire\n\nL'accueil\t2\nLe logement\t3\nLes aînés\t4\nLes finances\t5\nLe personnel\t6\n\n"
+            "L'accueil\n\nL'accueil reçoit le public du lundi au vendredi.\n\n"
+            "Équipe\n\n9 travailleurs sociaux mobilisés sur les permanences.\n\n"
+            "Activité 2023\n\nLe service a reçu 1 250 personnes accueillies.\n")
+    source = tmp_path / "report.txt"
+    source.write_text(text, encoding="utf-8")
+    pdf = render_text(text, tmp_path / "report.pdf", headings={"Sommaire": 1, "L'accueil": 1})
+    key = [(v.indicator, v.value) for v in run(source).indicators if v.indicator]
+    assert ("rh.agents", 9) in key
+    assert [(v.indicator, v.value) for v in run(pdf).indicators if v.indicator] == key
