@@ -21,19 +21,15 @@ from pydantic import BaseModel
 
 from .catalogue import Catalogue, Indicator, default_catalogue, lemma_key
 from .document import Document
-from .linking.context import Context, build_context, label_lines, local_heading
+from .linking.candidates import candidates_for, continuing, evidence_for
+from .linking.context import Context, build_context
 from .linking.dedup import Deduplicator
 from .linking.explain import explain_choice
-from .linking.features import (
-    Candidate,
-    Evidence,
-    candidates_for,
-    continuing,
-    evidence_for,
-)
+from .linking.features import Candidate, Evidence
 from .linking.hits import context_hits
 from .linking.lists import continues_previous
 from .linking.lookups import AliasSpans, CatalogueIndex
+from .linking.minor import label_lines, local_heading
 from .linking.roles import value_role
 from .linking.teams import role_line_cues, role_lines
 from .linking.text import line_bounds

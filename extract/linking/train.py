@@ -20,7 +20,8 @@ from ..indicators import Collected, collect_numbers, decide
 from ..metadata import Metadata, guess_metadata
 from ..reader import read_document
 from ..sections import find_sections
-from .features import FEATURES, continuing
+from .candidates import continuing
+from .features import FEATURES
 from .weights import Weights
 
 C = 0.5  # inverse strength of the L2 penalty (chosen by leave-one-document-out F1)
