@@ -21,20 +21,17 @@ from pydantic import BaseModel
 
 from .catalogue import Catalogue, Indicator, default_catalogue, lemma_key
 from .document import Document
-from .linking.context import Context, build_context, local_heading
+from .linking.candidates import candidates_for, continuing, evidence_for
+from .linking.context import Context, build_context
 from .linking.dedup import Deduplicator
 from .linking.explain import explain_choice
-from .linking.features import (
-    Candidate,
-    Evidence,
-    candidates_for,
-    continuing,
-    evidence_for,
-)
+from .linking.features import Candidate, Evidence
 from .linking.hits import context_hits
 from .linking.lists import continues_previous
 from .linking.lookups import AliasSpans, CatalogueIndex
+from .linking.minor import label_lines, local_heading
 from .linking.roles import value_role
+from .linking.teams import role_line_cues, role_lines
 from .linking.text import line_bounds
 from .linking.weights import Weights, load_weights
 from .linking.years import TARGET_SECTION, find_year
@@ -102,11 +99,11 @@ def collect_numbers(document: Document, sections: list[Section], *, report_year:
     plain = document.plain
     doc = match_aliases(plain, catalogue)
     spans = AliasSpans(list(doc.spans[SPAN_KEY]), plain)
-    quantities = [q for q in find_quantities(plain) if q.role == "value"]
+    quantities = [q for q in find_quantities(plain, catalogue) if q.role == "value"]
     heading_starts = sorted(section.start for section in sections)
     minor = [(heading.line.start, heading.title) for heading in minor_headings(document)]
-    numbers: list[Number] = []
-    kept: dict[int, int] = {}  # quantity index -> number index
+    minor = sorted(minor + label_lines(document, {start for start, _ in minor} | set(heading_starts)))
+    found = []  # (position, evidence, year, innermost, continues) of every number kept
     for position, quantity in enumerate(quantities):
         # A number's label ends at the next number or the next heading: "2023 - 19" then the
         # heading "SECOURS" is no count of secours.
@@ -123,16 +120,29 @@ def collect_numbers(document: Document, sections: list[Section], *, report_year:
             continue  # targets and perspectives are not activity (gold-format.md)
         context.local_heading = local_heading(minor, quantity.start, context.sections)
         hits = context_hits(context, spans, index)
-        evidence = evidence_for(quantity, context, hits.strength, hits.sources, index,
+        evidence = evidence_for(quantity, context, hits.sources, hits.words, index,
                                 role=value_role(plain, quantity, context))
         continues = bool(position) and continues_previous(plain, quantities[position - 1], quantity)
         evidence.continues = continues
         innermost = context.sections[-1] if context.sections else None
         year = find_year(plain, quantity, context, report_year,
                          section_start=innermost.start if innermost else 0, narrative=narrative)
+        found.append((position, evidence, year, innermost, continues))
+    # a team listed by role is counted by none of its lines (`linking.teams`); a number that
+    # no indicator of its unit may count ("43 agents ont suivi la formation") is no line of it
+    linkable = [f[1].role == "value" and index.counted(f[1].quantity, f[1].unit_key, f[1].clause_key)
+                for f in found]
+    parts = role_lines(plain, [f[1].quantity for f in found], linkable, [f[2] for f in found],
+                       sorted(heading_starts + [start for start, _ in minor]))
+    numbers: list[Number] = []
+    kept: dict[int, int] = {}  # quantity index -> number index
+    for i, (position, evidence, year, innermost, continues) in enumerate(found):
+        candidates = candidates_for(evidence, index)
+        if i in parts:
+            evidence.role = role_line_cues()[0]
+            candidates = candidates_for(evidence, index)
         kept[position] = len(numbers)
-        numbers.append(Number(evidence, candidates_for(evidence, index), year, innermost, continues,
-                              kept.get(position - 1)))
+        numbers.append(Number(evidence, candidates, year, innermost, continues, kept.get(position - 1)))
     section_index = {id(section): i for i, section in enumerate(sections)}
     return Collected(document, numbers, section_index, index)
 

@@ -18,7 +18,7 @@ from functools import cache
 
 import yaml
 
-from .catalogue import default_catalogue, fold, lemma_key
+from .catalogue import Catalogue, default_catalogue, fold, lemma_key
 from .paths import SCHEMAS_DIR
 
 _SPACE = "[ \u00a0\u202f\u2009\u2007]"  # spaces that group thousands, figure space included
@@ -54,10 +54,12 @@ class Grammar:
     contents_titles: tuple[str, ...]
 
     @classmethod
-    def load(cls) -> Grammar:
+    def load(cls, catalogue: Catalogue | None = None) -> Grammar:
+        """The grammar of `schemas/quantities.yaml`, with the units of `catalogue` (default: the
+        default catalogue's)."""
         data = yaml.safe_load((SCHEMAS_DIR / "quantities.yaml").read_text(encoding="utf-8"))
         units: dict[str, str] = {}
-        for entry in default_catalogue().indicators:
+        for entry in (catalogue or default_catalogue()).indicators:
             for unit in entry.units:
                 units.setdefault(lemma_key(unit), unit)
         for raw, unit in data["unit_synonyms"].items():
@@ -96,6 +98,20 @@ class Grammar:
 @cache
 def grammar() -> Grammar:
     return Grammar.load()
+
+
+_CATALOGUE_GRAMMARS: dict[int, tuple[Catalogue, Grammar]] = {}
+
+
+def grammar_for(catalogue: Catalogue | None) -> Grammar:
+    """The grammar whose unit nouns are `catalogue`'s (`grammar()` for the default catalogue),
+    built once per catalogue object."""
+    if catalogue is None or catalogue is default_catalogue():
+        return grammar()
+    held = _CATALOGUE_GRAMMARS.get(id(catalogue))
+    if held is None or held[0] is not catalogue:  # (an id may be reused)
+        held = _CATALOGUE_GRAMMARS[id(catalogue)] = (catalogue, Grammar.load(catalogue))
+    return held[1]
 
 
 def _alternatives(words: list[str] | tuple[str, ...]) -> str:

@@ -22,10 +22,12 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from .catalogue import fold, lemma_key
+from .catalogue import Catalogue, fold, lemma_key
 from .number_grammar import (
+    Grammar,
     exact_number,
     grammar,
+    grammar_for,
     number_words_pattern,
     parse_number,
     parse_number_words,
@@ -103,18 +105,20 @@ def _words_after(text: str, position: int, limit: int = 6) -> list[tuple[str, in
     return found
 
 
-def match_unit(words: list[tuple[str, int, int]]) -> tuple[str | None, str, int | None]:
-    """Given the words after a number, return (catalogue unit, noun as written, end offset)."""
-    g = grammar()
+def match_unit(words: list[tuple[str, int, int]],
+               g: Grammar | None = None) -> tuple[str | None, str, int | None]:
+    """Given the words after a number, return (catalogue unit, noun as written, end offset);
+    `g`: the grammar of a custom catalogue (`grammar_for`)."""
+    g = g or grammar()
     if len(words) > 1 and fold(words[0][0]) in g.leading_adjectives:
-        unit, unit_raw, unit_end = match_unit(words[1:])
+        unit, unit_raw, unit_end = match_unit(words[1:], g)
         if unit:  # "23 nouveaux dossiers"
             return unit, unit_raw, unit_end
     if not words:
         return None, "", None
     first = fold(words[0][0])
     if first == "nombre" and len(words) > 1:  # "86 612 nombre d'heures d'accueil"
-        return match_unit(words[1:])
+        return match_unit(words[1:], g)
     if first in g.unit_synonyms and len(first) <= 3 or first in ("€", "%"):
         return g.unit_synonyms.get(first, first), words[0][0], words[0][2]
     for size in range(min(g.max_unit_words, len(words)), 0, -1):
@@ -128,7 +132,7 @@ def match_unit(words: list[tuple[str, int, int]]) -> tuple[str | None, str, int 
         if rest and lemma_key(rest) in g.units:
             return g.units[lemma_key(rest)], rest, words[0][2]
         if first == "de" and len(words) > 1:
-            return match_unit(words[1:])
+            return match_unit(words[1:], g)
     return None, words[0][0], None
 
 
@@ -236,7 +240,7 @@ class RoleSpans:
         return None
 
 
-def _role_spans(text: str) -> RoleSpans:
+def _role_spans(text: str, g: Grammar | None = None) -> RoleSpans:
     """The spans a number's neighbours give a role before its own words are read."""
     spans: list[tuple[int, int, Role]] = []
     for pattern, role in ((_PHONE, "phone"), (_TIME, "date"), (_DOTTED_DATE, "date"),
@@ -246,14 +250,14 @@ def _role_spans(text: str) -> RoleSpans:
                  for m in patterns().identifier.finditer(text))
     spans.extend((m.start(), m.end(), "year") for m in _YEAR_PAIR.finditer(text)
                  if season_end(m.group()) is not None)
-    spans.extend(layout_roles(text, is_measure=lambda offset: _is_measure(text, offset)))
+    spans.extend(layout_roles(text, is_measure=lambda offset: _is_measure(text, offset, g)))
     return RoleSpans(spans)
 
 
-def _is_measure(text: str, offset: int) -> bool:
+def _is_measure(text: str, offset: int, g: Grammar | None = None) -> bool:
     """True when a unit or a multiplier starts at `offset` ("1.5 ETP", "2.5 millions")."""
     return bool(patterns().multiplier.match(text, offset - 1)) or (
-        match_unit(_words_after(text, offset))[0] is not None)
+        match_unit(_words_after(text, offset), g)[0] is not None)
 
 
 def season_end(pair: str) -> int | None:
@@ -296,13 +300,15 @@ def number_warnings(text: str) -> list[str]:
             f"{first.start('num')}: {shown})"]
 
 
-def find_quantities(text: str) -> list[Quantity]:
+def find_quantities(text: str, catalogue: Catalogue | None = None) -> list[Quantity]:
     """Return every number of `text` (digits and words), in order, with its role.
 
     `text` should be `Document.plain` (markup blanked) so that offsets are the document's.
-    A number too large for a float is left out (`number_warnings` says so).
+    A number too large for a float is left out (`number_warnings` says so). The unit nouns are
+    those of `catalogue` (default: the default catalogue's).
     """
-    roles = _role_spans(text)
+    g = grammar_for(catalogue)
+    roles = _role_spans(text, g)
     found: list[Quantity] = []
     multiplier_spans: list[tuple[int, int]] = []
     for match, number, scaled in _digit_numbers(text):
@@ -314,7 +320,7 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         raw = match.group("num")
         words = _words_after(text, unit_from)
-        unit, unit_raw, unit_end = match_unit(words)
+        unit, unit_raw, unit_end = match_unit(words, g)
         if unit_end and re.fullmatch(r"(?:19|20)\d{2}", raw) and "\n" in text[end:unit_end]:
             unit, unit_raw, unit_end = None, "", None  # a year ending its line, not "2023 attestations"
         quantity = Quantity(
@@ -335,7 +341,7 @@ def find_quantities(text: str) -> list[Quantity]:
                 quantity.value = -quantity.value
         found.append(_in_kilograms(quantity))
     # the "millions" of "2,05 millions" is the multiplier of a number, not a number of its own
-    found.extend(q for q in find_word_quantities(text) if not _inside(multiplier_spans, q.start))
+    found.extend(q for q in find_word_quantities(text, g) if not _inside(multiplier_spans, q.start))
     found.sort(key=lambda q: q.start)
     return found
 
@@ -356,7 +362,7 @@ def _is_negative_result(text: str, quantity: Quantity) -> bool:
     return any(word in label for word in grammar().signed_labels)
 
 
-def find_word_quantities(text: str) -> list[Quantity]:
+def find_word_quantities(text: str, g: Grammar | None = None) -> list[Quantity]:
     """Numbers written in words, kept only when a unit noun or a multiplier follows them
     ("cinquante places", "un million d'euros"): "un" alone is an article, not a count."""
     found = []
@@ -365,7 +371,7 @@ def find_word_quantities(text: str) -> list[Quantity]:
         value = parse_number_words(words)
         if value is None:
             continue
-        unit, unit_raw, unit_end = match_unit(_words_after(text, match.end()))
+        unit, unit_raw, unit_end = match_unit(_words_after(text, match.end()), g)
         if unit is None or value <= 1 and unit not in ("tonnes", "EUR"):
             continue
         quantity = Quantity(

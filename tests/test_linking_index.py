@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from extract.indicators import collect_numbers
-from extract.linking.features import candidates_for
+from extract.linking.candidates import candidates_for
 from extract.metadata import guess_metadata
 from extract.reader import read_document
 from extract.sections import find_sections

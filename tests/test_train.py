@@ -42,7 +42,7 @@ def test_fit_writes_weights_that_extraction_reads_and_reproduce_the_in_sample_sc
     inside = in_sample(prepared, again)
     assert inside.total.f1 > 0.7
     # a feature that the gold supports gets a positive weight, an opposed one a negative weight
-    assert again.features["alias_strength"] > 0 and again.features["unit_only"] < 0
+    assert again.features["alias_any"] > 0 and again.features["unit_only"] < 0
 
 
 def test_the_committed_weights_are_fitted_not_hand_set():
@@ -67,6 +67,10 @@ def test_train_and_evaluate_cv_from_the_command_line(tmp_path):
     # every document scored on weights fitted without it; unseen documents are not easier
     assert set(data["documents"]) == set(data["in_sample_f1"]) - {"micro"}
     assert 0 < data["micro"]["f1"] <= data["in_sample_f1"]["micro"] + 0.02
+    # floors under the leave-one-document-out scores reached (micro 0.805, weakest 0.669):
+    # raise them as the linker improves, never lower them
+    assert data["micro"]["f1"] >= 0.79
+    assert min(doc["f1"] for doc in data["documents"].values()) >= 0.65
 
 
 def test_extract_explain_says_why_a_value_was_linked(tmp_path):
@@ -77,4 +81,4 @@ def test_extract_explain_says_why_a_value_was_linked(tmp_path):
     assert result.returncode == 0, result.stderr
     first = result.stdout.splitlines()
     assert "portage_repas.repas" in first[0] and first[1].strip().startswith("linked: p=")
-    assert "alias_strength" in first[1]
+    assert "alias_any" in first[1]

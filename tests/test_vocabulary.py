@@ -80,3 +80,30 @@ def test_a_custom_catalogue_is_used_by_the_alias_matcher(tmp_path):
     assert [(v.indicator, v.value) for v in with_custom if v.indicator] == [("logement.relogements", 14)]
     assert [v.method for v in with_custom if v.indicator] == ["lemma_match"]
     assert not any(v.method == "lemma_match" for v in with_default if v.value == 14)
+
+
+def test_a_custom_catalogue_is_used_by_the_unit_grammar(tmp_path):
+    """A unit noun that only a custom catalogue has is read as the unit of its numbers, and the
+    number links through it; the default catalogue reads no unit there."""
+    import yaml
+
+    from extract.catalogue import CATALOGUE_PATH, load_catalogue
+    from extract.quantities import find_quantities
+
+    data = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    entry = next(e for e in data["indicators"] if e["id"] == "portage_repas.repas")
+    entry["units"] = [*entry["units"], "plateaux"]
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    custom = load_catalogue(path)
+    text = "PORTAGE DE REPAS\n\nEn 2023, le service a apporté 4 210 plateaux chauds à domicile.\n"
+    assert [(q.value, q.unit) for q in find_quantities(text, custom)] == [(2023, None), (4210, "plateaux")]
+    assert [(q.value, q.unit) for q in find_quantities(text)] == [(2023, None), (4210, None)]
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report.txt"
+        report.write_text(text, encoding="utf-8")
+        doc = read_document(report)
+    sections = find_sections(doc)
+    with_custom = extract_indicators(doc, sections, report_year=2023, catalogue=custom)
+    assert [(v.indicator, v.value, v.unit) for v in with_custom if v.indicator] == [
+        ("portage_repas.repas", 4210, "plateaux")]

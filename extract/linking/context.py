@@ -108,7 +108,7 @@ def _wrapped_start(text: str, line_start: int) -> int:
     for previous_start, previous in islice(lines_above(text, line_start), WRAP_LOOKBACK_LINES):
         if not _LOWER_START.match(text[line_start : line_start + 40].lstrip("* ")):
             break
-        if (not previous.strip() or "\t" in previous or _BULLET_LINE.match(previous)
+        if (not previous.strip() or "\t" in previous or BULLET_LINE.match(previous)
                 or _WRAP_END.search(previous)):
             break
         line_start = previous_start
@@ -254,7 +254,7 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
     return context
 
 
-_BULLET_LINE = re.compile(r"^\s*[-–—»•▪●◦■]\s")
+BULLET_LINE = re.compile(r"^\s*[-–—»•▪●◦■]\s")
 _LOWER_START = re.compile(r"^\s*[a-zà-ÿ]")
 
 
@@ -266,20 +266,11 @@ def _list_intro_start(text: str, line_start: int) -> int | None:
     for previous_start, previous in lines_above(text, line_start):
         if not previous.strip():
             continue
-        if _BULLET_LINE.match(previous):
+        if BULLET_LINE.match(previous):
             bullets += 1
             continue
         return previous_start if bullets and previous.rstrip().endswith(":") else None
     return None
-
-
-def local_heading(minor: list[tuple[int, str]], offset: int, path: list[Section]) -> str:
-    """The nearest minor heading above `offset` inside its innermost section, if any."""
-    index = bisect.bisect_right(minor, (offset, "")) - 1
-    if index < 0 or not path:
-        return ""
-    start, title = minor[index]
-    return title if path[-1].start < start < offset else ""
 
 
 def _preceding_sections(sections: list[Section], section: Section | None) -> list[Section]:

@@ -4,7 +4,8 @@ A candidate is a (number, indicator) pair that some evidence supports: an alias 
 number (or a near miss), or a fitting unit with a heading or title naming the indicator.
 Each feature is one small function of the candidate's `Facts`, registered with `@feature`;
 the linker's score is a weighted sum of them (weights fitted on gold, `weights.py`).
-Adding a feature is one function here; `ccas-extract train` then gives it its weight.
+Adding a feature is one function here; `ccas-extract train` then gives it its weight. The facts
+of each candidate are gathered by `candidates.py`.
 """
 
 from __future__ import annotations
@@ -12,15 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
-from ..catalogue import Indicator, lemma_key
+from ..catalogue import Indicator
 from ..quantities import Quantity
-from .context import Context, without_asides
-from .lookups import NEAR_MISS_MIN, NEAR_MISS_SCORE, CatalogueIndex
-from .vocabulary import norm_key
-
-FUZZY_STRENGTH = 0.45  # a near miss of an alias counts for less than a found alias
+from .context import Context
 
 
 @dataclass
@@ -29,8 +24,8 @@ class Evidence:
 
     quantity: Quantity
     context: Context
-    hits: dict[str, float]  # indicator id -> strongest alias match near the number
-    sources: dict[str, set[str]]  # indicator id -> where its aliases were found
+    sources: dict[str, set[str]]  # indicator id -> where its aliases were found near the number
+    alias_words: dict[str, int]  # indicator id -> words of its longest alias found near the number
     role: str = "value"
     label_key: str = ""
     clause_key: str = ""
@@ -42,6 +37,7 @@ class Evidence:
     unit_owners: int = 0  # indicators counting the number's unit
     local_services: set[str] = field(default_factory=set)
     continues: bool = False  # a list item going on from the previous number, naming no noun
+    eligible: frozenset[str] | None = None  # the indicators with a candidate for the number
 
 
 @dataclass
@@ -50,9 +46,10 @@ class Facts:
 
     entry: Indicator
     evidence: Evidence
-    alias: float = 0.0  # strength of an alias (lemma) near the number
-    fuzzy: float = 0.0
-    title: float = 0.0  # an alias in a section title
+    alias: str = ""  # where an alias (lemma) was found near the number: "near", "caption", "aside"
+    alias_words: int = 0  # words of the longest alias found
+    fuzzy: bool = False  # a near miss of an alias (rapidfuzz) near the number
+    title: bool = False  # an alias in a section title
     unit: bool | None = None  # the number's unit is one of the indicator's; None: no unit
     specific_unit: bool = False
     section: str = ""  # the heading naming the service: "", "outer", "inner", "local" (minor heading)
@@ -80,22 +77,48 @@ def feature(name: str):
     return register
 
 
-@feature("alias_strength")
-def _alias_strength(f: Facts) -> float:
-    """The strongest alias evidence: near the number (lemma or fuzzy) or in a section title."""
-    return max(f.alias, f.fuzzy, f.title)
+@feature("alias_any")
+def _alias_any(f: Facts) -> float:
+    """Some alias evidence: found in the number's own words or its table's caption, a near miss,
+    or a section title. The features below say where, as departures from this one (so that the
+    fit shrinks a rarely seen place towards the common weight, not towards nothing)."""
+    return float(f.alias in ("near", "caption") or f.fuzzy or f.title)
 
 
-@feature("alias_lemma")
-def _alias_lemma(f: Facts) -> float:
-    """An alias found on lemmas near the number (label, clause or table labels)."""
-    return float(f.alias > 0)
+@feature("alias_caption")
+def _alias_caption(f: Facts) -> float:
+    """An alias in the caption of the number's table only: it names what the table counts, less
+    surely than the cell's own labels."""
+    return float(f.alias == "caption")
+
+
+@feature("alias_aside")
+def _alias_aside(f: Facts) -> float:
+    """An alias inside parentheses only (not the number's own): a detail of the clause, not what
+    it counts. Not part of `alias_any`: until gold shows such a link, it weighs nothing."""
+    return float(f.alias == "aside")
+
+
+@feature("alias_title")
+def _alias_title(f: Facts) -> float:
+    """An alias in a section title (or an earlier heading), none near the number."""
+    return float(f.title and not f.alias)
+
+
+@feature("alias_longest")
+def _alias_longest(f: Facts) -> float:
+    """The longest alias found in the number's own words, another indicator's alias there being
+    shorter: "provient de la communauté de communes" wins over "provient" in the same clause
+    (an alias in a caption or an aside is no rival: `Hits`)."""
+    words = f.evidence.alias_words
+    return float(f.alias == "near" and f.alias_words == max(words.values())
+                 and min(words.values()) < f.alias_words)
 
 
 @feature("alias_fuzzy")
 def _alias_fuzzy(f: Facts) -> float:
     """Only a near miss of an alias (rapidfuzz) near the number."""
-    return float(f.fuzzy > 0)
+    return float(f.fuzzy and not f.alias)
 
 
 @feature("unit_fit")
@@ -125,8 +148,9 @@ def _unit_and_heading(f: Facts) -> float:
 
 @feature("unit_only")
 def _unit_only(f: Facts) -> float:
-    """Nothing but the unit supports the pair: no alias, heading or title."""
-    return float(f.unit is True and not (f.alias or f.fuzzy or f.section or f.title or f.clause))
+    """Nothing but the unit supports the pair: no alias, heading, title or list it goes on."""
+    return float(f.unit is True and not (f.alias or f.fuzzy or f.section or f.title or f.clause
+                                         or f.continues))
 
 
 @feature("unit_none")
@@ -156,9 +180,13 @@ def _clause_over_heading(f: Facts) -> float:
 @feature("service_nearest")
 def _service_nearest(f: Facts) -> float:
     """The indicator's service is the one named nearest to the number: its clause, else a minor
-    heading above it, else the innermost title, else an enclosing one."""
+    heading above it, else the innermost title, else an enclosing one. A service none of whose
+    indicators can take the number is passed over: "LES TRANSPORTS" under "LES DÉPENSES EN
+    SECOURS" names no service of an amount, the heading above does."""
     ev = f.evidence
     for named in (ev.clause_ids, ev.local_ids, *reversed(ev.title_services)):
+        if ev.eligible is not None:
+            named = named & ev.eligible
         if named:
             return float(f.entry.id in named)
     return float(f.entry.id in ev.titled)
@@ -192,123 +220,3 @@ def _named(f: Facts) -> float:
 def _small_value(f: Facts) -> float:
     """A value under 3: often a rank, an article number or one person, rarely a total."""
     return float(f.evidence.quantity.value < 3)
-
-
-
-
-def evidence_for(quantity: Quantity, context: Context, hits: dict[str, float],
-                 sources: dict[str, set[str]], index: CatalogueIndex, role: str = "value") -> Evidence:
-    """What the context says about every indicator, computed once per number."""
-    local_ids = index.services_in(lemma_key(context.local_heading))
-    clause_key = lemma_key(without_asides(f"{context.before} {context.label}"))
-    titled = set().union(*(index.label_alias_ids(s.title) for s in context.sections))
-    for earlier in context.preceding:
-        if titled:
-            break
-        titled = index.label_alias_ids(earlier.title)
-    return Evidence(
-        quantity=quantity, context=context, hits=hits, sources=sources, role=role,
-        label_key=norm_key(f"{context.label} {context.before}"),
-        clause_key=clause_key,
-        title_services=[index.services_in(lemma_key(section.title)) for section in context.sections],
-        local_ids=local_ids,
-        clause_ids=index.services_in(clause_key),
-        titled=titled,
-        unit_key=lemma_key(quantity.unit or ""),
-        unit_owners=index.unit_owners.get(lemma_key(quantity.unit or ""), 0),
-        local_services={index.catalogue.by_id[entry_id].prefix for entry_id in local_ids},
-    )
-
-
-def facts_for(entry: Indicator, ev: Evidence, index: CatalogueIndex,
-              near_misses: set[str] | None = None) -> Facts | None:
-    """The facts of (number, `entry`), or None when nothing supports the pair or a veto holds.
-    `near_misses`: the ids with a near miss of an alias, when already looked up."""
-    quantity = ev.quantity
-    if not index.vetoes.role_allows(ev.role, entry):
-        return None
-    unit = index.unit_fits(entry, quantity, ev.unit_key)
-    if unit is False or entry.min_value is not None and quantity.value < entry.min_value:
-        return None
-    facts = Facts(entry, ev, unit=unit, specific_unit=bool(unit) and index.specific_unit(ev.unit_key))
-    facts.alias = ev.hits.get(entry.id, 0.0)
-    if not facts.alias:
-        if near_misses is None:  # scoring every indicator: each one's aliases looked for
-            best = max((fuzz.partial_ratio(key, ev.label_key) for key in index.alias_norms[entry.id]
-                        if NEAR_MISS_MIN < len(key) <= len(ev.label_key)), default=0)
-            facts.fuzzy = FUZZY_STRENGTH if best >= NEAR_MISS_SCORE else 0.0
-        else:
-            facts.fuzzy = FUZZY_STRENGTH if entry.id in near_misses else 0.0
-    if entry.named and not facts.alias:
-        return None
-    excluded = index.excluded_patterns.get(entry.id)
-    if excluded and excluded.search(ev.clause_key):
-        return None
-    facts.section = index.section_match(entry, ev.title_services, ev.local_ids)
-    facts.clause = entry.id in ev.clause_ids
-    facts.clause_other = bool(ev.clause_ids) and not facts.clause
-    facts.title = TITLE_ALIAS if entry.id in ev.titled else 0.0
-    if facts.title and not facts.section:
-        facts.section = "outer"  # a heading naming the indicator itself names its service
-    facts.other_service = bool(ev.local_services) and entry.prefix not in ev.local_services \
-        and not facts.clause
-    return facts
-
-
-TITLE_ALIAS = 0.6  # an alias in a section title is weaker evidence than one next to the number
-
-
-def candidates_for(ev: Evidence, index: CatalogueIndex, exhaustive: bool = False) -> list[Candidate]:
-    """Every supported (number, indicator) pair of one number, in catalogue order. The catalogue
-    index gives the indicators an alias, a near miss or the unit can name; `exhaustive` scores
-    every indicator instead (the same candidates, slower: a test checks it)."""
-    found = []
-    entries = index.catalogue.indicators
-    near_misses = None
-    if not exhaustive:
-        near_misses = index.near_miss_ids(ev.label_key)
-        named = set(ev.hits) | near_misses | index.unit_ids(ev.quantity, ev.unit_key)
-        entries = [entry for entry in entries if entry.id in named]
-    for entry in entries:
-        facts = facts_for(entry, ev, index, near_misses)
-        if facts is None:
-            continue
-        if not (facts.alias or facts.fuzzy or facts.unit):
-            continue  # a heading alone, with no alias and no unit, names no number
-        found.append(candidate_of(facts))
-    return found
-
-
-def continuing(candidates: list[Candidate], entry: Indicator, ev: Evidence,
-               index: CatalogueIndex) -> list[Candidate]:
-    """`candidates` with `entry` (the previous number's indicator) marked as continued, when the
-    number goes on from the previous one and its unit, if any, is one of the indicator's. A
-    named indicator needs its own alias: "405.000 euros [de la communauté de communes],
-    60.000 euros du département" are two sources of revenue."""
-    unit = ev.quantity.unit
-    if not index.vetoes.role_allows(ev.role, entry):
-        return candidates
-    if entry.named or not ev.continues or unit and lemma_key(unit) not in index.unit_keys[entry.id]:
-        return candidates
-    facts = facts_for(entry, ev, index) or Facts(entry, ev)
-    facts.continues = True
-    marked = candidate_of(facts)
-    if not any(c.indicator == entry.id for c in candidates):
-        marked.method = "ellipsis"
-    return [marked if c.indicator == entry.id else c for c in candidates] + (
-        [] if any(c.indicator == entry.id for c in candidates) else [marked])
-
-
-def candidate_of(facts: Facts) -> Candidate:
-    features = {name: value for name, function in FEATURES.items() if (value := function(facts))}
-    return Candidate(facts.entry.id, features, method_of(facts))
-
-
-def method_of(facts: Facts) -> str:
-    if facts.evidence.context.table and (facts.alias or facts.fuzzy):
-        return "table"
-    if facts.alias:
-        return "lemma_match"
-    if facts.fuzzy:
-        return "fuzzy"
-    return "section_context"

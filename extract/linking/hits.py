@@ -4,33 +4,36 @@ from __future__ import annotations
 
 from ..catalogue import lemma_key
 from .context import Context
-from .lookups import ASIDE_WEIGHT, LONGER_ALIAS_BONUS, AliasSpans, CatalogueIndex
+from .lookups import AliasSpans, CatalogueIndex
 
-CAPTION_WEIGHT = 0.8  # a caption names what a table counts less surely than the cell's own labels
+NEAR_PLACES = frozenset({"label", "clause", "row", "header"})  # the number's own words
 
 
 class Hits:
-    """Indicator id → strongest alias match, and the places its aliases were found."""
+    """Indicator id → the places its aliases were found, and the longest alias found (in words).
+
+    Where an alias is found is evidence of different strength (a caption names what a table
+    counts less surely than the cell's own labels; an alias inside parentheses is a detail of
+    the clause): the features say where, and `ccas-extract train` weighs each place."""
 
     def __init__(self) -> None:
-        self.strength: dict[str, float] = {}
         self.sources: dict[str, set[str]] = {}
+        self.words: dict[str, int] = {}
 
-    def add(self, found: dict[str, float] | set[str], source: str, weight: float = 1.0) -> None:
+    def add(self, found: set[str], source: str, words: int = 1) -> None:
+        """Record `found` ids at `source`; the length of aliases is kept for the number's own
+        words only (a caption or an aside names no rival of the number's label)."""
         for key in found:
-            strength = weight * (found[key] if isinstance(found, dict) else 1.0)
-            self.strength[key] = max(self.strength.get(key, 0.0), strength)
             self.sources.setdefault(key, set()).add(source)
+            if source in NEAR_PLACES:
+                self.words[key] = max(self.words.get(key, 0), words)
 
-    def spans(self, spans: AliasSpans, start: int, end: int, source: str) -> None:
-        """The alias spans between `start` and `end`; the longer alias wins a tie ("provient de
-        la communauté de communes" over "provient"); one inside parentheses is a detail ("4
-        agents chargés de la facturation (Aide à domicile, portage...)")."""
-        for span, aside in spans.within(start, end):
-            weight = 1.0 + LONGER_ALIAS_BONUS * (len(span) - 1)
-            if aside:
-                weight *= ASIDE_WEIGHT
-            self.add({span.label_: weight}, "aside" if aside else source)
+    def spans(self, spans: AliasSpans, start: int, end: int, source: str, number: int = -1) -> None:
+        """The alias spans between `start` and `end`, with their length in words ("provient
+        de la communauté de communes" is longer than "provient"); one inside parentheses is
+        an aside ("4 agents chargés de la facturation (Aide à domicile, portage...)")."""
+        for span, aside in spans.within(start, end, number):
+            self.add({span.label_}, "aside" if aside else source, len(span))
 
 
 def context_hits(context: Context, spans: AliasSpans, index: CatalogueIndex) -> Hits:
@@ -44,8 +47,9 @@ def context_hits(context: Context, spans: AliasSpans, index: CatalogueIndex) -> 
     table = context.table
     if table and table.account and index.planned_column_pattern.match(lemma_key(table.header)):
         return hits  # the planned credits of a chapter, beside what was realised
-    hits.spans(spans, *context.label_range, "label")
-    hits.spans(spans, *context.before_range, "clause")
+    number = context.label_range[0] - 1  # the label starts after the number (and its unit)
+    hits.spans(spans, *context.label_range, "label", number)
+    hits.spans(spans, *context.before_range, "clause", number)
     if table:
         row_ids = index.label_alias_ids(table.row, whole=table.account)
         header_ids = set() if table.account else index.label_alias_ids(table.header)
@@ -62,5 +66,5 @@ def context_hits(context: Context, spans: AliasSpans, index: CatalogueIndex) -> 
                                - index.row_entity_ids(table.caption, caption=True))
                 if not index.is_budget_part(table.row):
                     caption_ids = caption_ids - index.named_ids
-                hits.add(caption_ids, "caption", CAPTION_WEIGHT)
+                hits.add(caption_ids, "caption")
     return hits

@@ -14,10 +14,8 @@ from .context import ASIDE
 from .vetoes import load_vetoes
 from .vocabulary import norm_key, word_norm
 
-LONGER_ALIAS_BONUS = 0.02  # per extra token of the matched alias: the longer alias wins a tie
 NEAR_MISS_MIN = 5  # aliases of up to 5 letters are never looked for as near misses
 NEAR_MISS_SCORE = 90
-ASIDE_WEIGHT = 0.5  # an alias inside parentheses is a detail of the clause, not what it counts
 
 
 @dataclass
@@ -108,6 +106,12 @@ class CatalogueIndex:
         if quantity.unit is None:
             return set()
         return self.by_unit.get(quantity.unit, set()) | self.by_unit.get(unit_key, set())
+
+    def counted(self, quantity: Quantity, unit_key: str, clause_key: str) -> bool:
+        """True when some indicator counting the number's unit is not excluded by its clause
+        (`excluded_by`: "43 agents ont suivi la formation" counts no staff)."""
+        return any(not (excluded := self.excluded_patterns.get(entry_id)) or not excluded.search(clause_key)
+                   for entry_id in self.unit_ids(quantity, unit_key))
 
     def near_miss_ids(self, label_key: str) -> set[str]:
         """Ids with an alias found by rapidfuzz in `label_key` (partial ratio ≥ 90), the alias
@@ -216,20 +220,25 @@ class AliasSpans:
     spans: list
     text: str = ""
     starts: list[int] = field(init=False)
-    asides: set[int] = field(init=False)  # indexes of the spans inside parentheses
+    asides: dict[int, tuple[int, int]] = field(init=False)  # span index -> its parentheses
 
     def __post_init__(self) -> None:
         self.spans = sorted(self.spans, key=lambda span: span.start_char)
         self.starts = [span.start_char for span in self.spans]
-        self.asides = set()
+        self.asides = {}
         for aside in ASIDE.finditer(self.text):
             first = bisect.bisect_left(self.starts, aside.start())
             last = bisect.bisect_left(self.starts, aside.end())
-            self.asides.update(i for i in range(first, last) if self.spans[i].end_char <= aside.end())
+            self.asides.update((i, aside.span()) for i in range(first, last)
+                               if self.spans[i].end_char <= aside.end())
 
-    def within(self, start: int, end: int):
-        """(span, inside parentheses) for the spans between `start` and `end`."""
+    def within(self, start: int, end: int, number: int = -1):
+        """(span, inside parentheses) for the spans between `start` and `end`; parentheses
+        holding the `number` (an offset) are its own words, not an aside ("(11 communes,
+        9.500 habitants)")."""
         first = bisect.bisect_left(self.starts, start)
         last = bisect.bisect_left(self.starts, end)
-        return ((self.spans[i], i in self.asides) for i in range(first, last)
-                if self.spans[i].end_char <= end)
+        for i in range(first, last):
+            if self.spans[i].end_char <= end:
+                aside = self.asides.get(i)
+                yield self.spans[i], aside is not None and not aside[0] <= number < aside[1]

@@ -20,10 +20,11 @@ from ..indicators import Collected, collect_numbers, decide
 from ..metadata import Metadata, guess_metadata
 from ..reader import read_document
 from ..sections import find_sections
-from .features import FEATURES, continuing
+from .candidates import continuing
+from .features import FEATURES
 from .weights import Weights
 
-C = 1.0  # inverse strength of the L2 penalty (chosen by leave-one-document-out F1)
+C = 0.5  # inverse strength of the L2 penalty (chosen by leave-one-document-out F1)
 BALANCE = True
 MODEL = "choice"  # or "pointwise": scikit-learn's LogisticRegression on each candidate
 THRESHOLDS = [round(0.05 * step, 2) for step in range(2, 19)]
