@@ -29,7 +29,7 @@ from .linking.features import Candidate, Evidence
 from .linking.hits import context_hits
 from .linking.lists import continues_previous
 from .linking.lookups import AliasSpans, CatalogueIndex
-from .linking.minor import label_lines, local_heading
+from .linking.minor import local_heading
 from .linking.roles import value_role
 from .linking.teams import role_line_cues, role_lines
 from .linking.text import line_bounds
@@ -102,7 +102,7 @@ def collect_numbers(document: Document, sections: list[Section], *, report_year:
     quantities = [q for q in find_quantities(plain, catalogue) if q.role == "value"]
     heading_starts = sorted(section.start for section in sections)
     minor = [(heading.line.start, heading.title) for heading in minor_headings(document)]
-    minor = sorted(minor + label_lines(document, {start for start, _ in minor} | set(heading_starts)))
+    minor.sort()
     found = []  # (position, evidence, year, innermost, continues) of every number kept
     for position, quantity in enumerate(quantities):
         # A number's label ends at the next number or the next heading: "2023 - 19" then the
