@@ -180,7 +180,7 @@ def guess_organisation(text: str, kind: Kind) -> tuple[str, str]:
 
 def _joined(preposition: str, name: str) -> str:
     """The words between "CCAS" and a name, as French writes them: "-", " du ", " d'" before a
-    vowel ("CCAS d'Aix-en-Provence", not "CCAS de Aix")."""
+    vowel ("CCAS d'Avenel", not "CCAS de Avenel")."""
     if preposition == "-":
         return "-"
     if preposition in {"de", "d'", "d’"}:
