@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from .catalogue import Catalogue
+from .catalogue import Catalogue, load_catalogue
 from .document import Document
 from .indicators import IndicatorValue, extract_indicators
 from .interleaving import interleaved_pages
@@ -85,6 +85,9 @@ def process(document: Document, *, catalogue: Catalogue | None = None) -> Extrac
 
 
 def run(path: str | Path, *, pdf_reader: str = "pdfium",
-        catalogue: Catalogue | None = None) -> Extraction:
-    """Read one report and extract everything from it."""
+        catalogue: Catalogue | str | Path | None = None) -> Extraction:
+    """Read one report and extract everything from it. `catalogue`: a loaded catalogue or the
+    path of a catalogue file (with its `linker:` files); default the packaged one."""
+    if isinstance(catalogue, (str, Path)):
+        catalogue = load_catalogue(catalogue)
     return process(read_document(path, pdf_reader=pdf_reader), catalogue=catalogue)
