@@ -249,20 +249,29 @@ def _train_module():
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="weights file to write [default: schemas/linker_weights.json, read by extract]")
 @click.option("--no-cv", is_flag=True, help="skip the leave-one-document-out scores")
-def train(gold_dir, corpus_dir, output, no_cv):
+@CATALOGUE_OPTION
+def train(gold_dir, corpus_dir, output, no_cv, catalogue_path):
     """Fit the linker's weights on the gold files (logistic regression) and write them.
 
     Example:
 
         ccas-extract train
+        ccas-extract train --catalogue my.yaml   # writes the weights file its linker: names
     """
+    from .catalogue import LINKER_FILES
+
+    catalogue = _catalogue(catalogue_path)
+    if catalogue and not output and catalogue.linker.weights == LINKER_FILES["weights"]:
+        raise click.ClickException(f"{catalogue_path}: names no weights file in its linker: "
+                                   "section; name one there or give -o FILE")
     train_module = _train_module()
     try:
         weights, inside, held_out = train_module.train(gold_dir, corpus_dir, output=output,
-                                                       with_cv=not no_cv)
+                                                       with_cv=not no_cv, catalogue=catalogue)
     except (GoldError, CatalogueError, ReportError) as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"wrote {output or 'schemas/linker_weights.json'}: {weights.source}, "
+    written = output or (catalogue.linker.weights if catalogue else "schemas/linker_weights.json")
+    click.echo(f"wrote {written}: {weights.source}, "
                f"threshold {weights.threshold}")
     for name, scores in weights.scores.items():
         click.echo(f"{name}: " + "  ".join(f"{doc[:3]} {f1:.3f}" for doc, f1 in scores.items()))

@@ -164,3 +164,26 @@ def test_cli_catalogue_option_end_to_end(tmp_path, report):
     refused = CliRunner().invoke(cli, ["extract", str(report), "--catalogue", str(bad)])
     assert refused.exit_code != 0 and "bad.yaml" in refused.output
     assert "Traceback" not in refused.output
+
+
+def test_train_writes_the_weights_file_the_catalogue_names(tmp_path):
+    pytest.importorskip("sklearn")
+    from conftest import CORPUS, GOLD
+
+    packaged = (SCHEMAS_DIR / "linker_weights.json").read_bytes()
+    data = yaml.safe_load((SCHEMAS_DIR / "indicators.yaml").read_text(encoding="utf-8"))
+    unnamed = tmp_path / "unnamed.yaml"
+    unnamed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["train", "--catalogue", str(unnamed), "--no-cv",
+                                       "--gold", str(GOLD), "--corpus", str(CORPUS)])
+    assert refused.exit_code != 0 and "names no weights file" in refused.output
+    (tmp_path / "fitted.json").write_text('{"features": {}, "bias": 0.0}', encoding="utf-8")
+    named = tmp_path / "named.yaml"
+    named.write_text(yaml.safe_dump({**data, "linker": {"weights": "fitted.json"}},
+                                    allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["train", "--catalogue", str(named), "--no-cv",
+                                      "--gold", str(GOLD), "--corpus", str(CORPUS)])
+    assert result.exit_code == 0, result.output
+    fitted = json.loads((tmp_path / "fitted.json").read_text(encoding="utf-8"))
+    assert len(fitted["features"]) >= 10 and "fitted.json" in result.output
+    assert (SCHEMAS_DIR / "linker_weights.json").read_bytes() == packaged
