@@ -17,7 +17,7 @@ from extract.paths import SCHEMAS_DIR
 from extract.pipeline import run
 
 CATALOGUE = {
-    "version": 1,
+    "version": 3,
     "domains": {"numerique": ["ateliers"]},
     "sections": {"ateliers": ["ateliers numériques"]},
     "indicators": [
@@ -154,6 +154,7 @@ def test_cli_catalogue_option_end_to_end(tmp_path, report):
                                       "--catalogued-only"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
+    assert data["catalogue_version"] == CATALOGUE["version"]
     assert {(i["indicator"], i["value"]) for i in data["indicators"]} >= {
         ("ateliers.seances", 48), ("ateliers.visiteurs", 312)}
     explained = CliRunner().invoke(cli, ["extract", str(report), "--catalogue", str(catalogue),
