@@ -15,6 +15,8 @@ from .errors import CatalogueError
 from .paths import SCHEMAS_DIR
 
 CATALOGUE_PATH = SCHEMAS_DIR / "indicators.yaml"
+LINKER_FILES = {"vetoes": SCHEMAS_DIR / "vetoes.yaml", "roles": SCHEMAS_DIR / "roles.yaml",
+                "weights": SCHEMAS_DIR / "linker_weights.json"}
 Kind = Literal["count", "amount", "rate", "average", "hours"]
 
 
@@ -72,8 +74,28 @@ class Indicator(BaseModel):
         return self
 
 
+class LinkerFiles(BaseModel):
+    """The linker's data that goes with a catalogue (its `linker:` section): vetoes, value-role
+    cues and fitted weights. A file not named is the packaged one; a relative path is read from
+    the catalogue file's folder."""
+
+    vetoes: Path = LINKER_FILES["vetoes"]
+    roles: Path = LINKER_FILES["roles"]
+    weights: Path = LINKER_FILES["weights"]
+
+    def resolved(self, folder: Path) -> LinkerFiles:
+        """The same files, relative paths taken from `folder`; a missing one raises ValueError."""
+        files = {name: path if path.is_absolute() else folder / path
+                 for name, path in self.model_dump().items()}
+        for name, path in files.items():
+            if not path.is_file():
+                raise ValueError(f"linker.{name}: no file {path}")
+        return LinkerFiles(**files)
+
+
 class Catalogue(BaseModel):
     version: int
+    linker: LinkerFiles = Field(default_factory=LinkerFiles)
     domains: dict[str, list[str]] = Field(default_factory=dict)
     sections: dict[str, list[str]] = Field(default_factory=dict)
     budget_parts: list[str] = Field(default_factory=list)
@@ -128,12 +150,17 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     except (OSError, yaml.YAMLError) as error:
         raise CatalogueError(f"{path}: cannot read the catalogue ({error})") from None
     try:
-        return Catalogue.model_validate(data)
+        catalogue = Catalogue.model_validate(data)
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors(include_url=False)
         )
         raise CatalogueError(f"{path}: {problems}") from None
+    try:
+        catalogue.linker = catalogue.linker.resolved(path.parent)
+    except ValueError as error:
+        raise CatalogueError(f"{path}: {error}") from None
+    return catalogue
 
 
 @cache

@@ -14,6 +14,22 @@ from .paths import DEFAULT_DB
 
 DB_OPTION = click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_DB),
                          show_default=True, help="SQLite database file")
+CATALOGUE_OPTION = click.option(
+    "--catalogue", "catalogue_path", type=click.Path(dir_okay=False), default=None,
+    help="a custom catalogue YAML; its `linker:` section names its vetoes, roles and weights "
+    "files [default: the packaged schemas/indicators.yaml]")
+
+
+def _catalogue(catalogue_path):
+    """The catalogue of `--catalogue` (None: the packaged one); a bad file is one error line."""
+    if catalogue_path is None:
+        return None
+    from .catalogue import load_catalogue
+
+    try:
+        return load_catalogue(catalogue_path)
+    except CatalogueError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.group()
@@ -82,21 +98,24 @@ def ingest(paths, db_path, workers, pdf_reader, timeout, memory_mb, quiet, force
 @click.option("--memory-mb", type=int, default=2048, show_default=True, help="memory limit")
 @click.option("--explain", is_flag=True, help="print, for each number, its role, candidates, "
               "their features and scores, and why the winner won (text, not JSON; no limits)")
-def extract(path, pdf_reader, catalogued_only, timeout, memory_mb, explain):
+@CATALOGUE_OPTION
+def extract(path, pdf_reader, catalogued_only, timeout, memory_mb, explain, catalogue_path):
     """Print one report's extraction as a gold-format JSON object.
 
     Example:
 
         ccas-extract extract corpus/000_29a8765a0cd6bbb0.txt > out.json
         ccas-extract extract corpus/000_29a8765a0cd6bbb0.txt --explain
+        ccas-extract extract report.pdf --catalogue my_catalogue.yaml
     """
     from .ingest import extract_limited
 
+    catalogue = _catalogue(catalogue_path)  # checked here: a bad file is named once, not per child
     if explain:
-        return _explain(path, pdf_reader, catalogued_only)
+        return _explain(path, pdf_reader, catalogued_only, catalogue)
     try:
         data, warnings = extract_limited(path, pdf_reader=pdf_reader, timeout=timeout,
-                                         memory_mb=memory_mb)
+                                         memory_mb=memory_mb, catalogue=catalogue_path)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
     for warning in warnings:  # on stderr: the JSON on stdout stays whole for scripts
@@ -106,12 +125,12 @@ def extract(path, pdf_reader, catalogued_only, timeout, memory_mb, explain):
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
 
 
-def _explain(path, pdf_reader: str, catalogued_only: bool) -> None:
+def _explain(path, pdf_reader: str, catalogued_only: bool, catalogue=None) -> None:
     """`extract --explain`: each value, its role, and why its indicator won (in this process)."""
     from .pipeline import run
 
     try:
-        extraction = run(path, pdf_reader=pdf_reader)
+        extraction = run(path, pdf_reader=pdf_reader, catalogue=catalogue)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
     for value in extraction.indicators:
@@ -134,7 +153,8 @@ def _explain(path, pdf_reader: str, catalogued_only: bool) -> None:
               help="also store the run in this database (eval_runs, eval_items)")
 @click.option("--cv", is_flag=True, help="leave one document out: fit the linker's weights on the "
               "other documents and score each one (needs the `train` extra)")
-def evaluate(gold_dir, corpus_dir, as_json, errors, min_f1, db_path, cv):
+@CATALOGUE_OPTION
+def evaluate(gold_dir, corpus_dir, as_json, errors, min_f1, db_path, cv, catalogue_path):
     """Score the extraction against the gold annotations.
 
     Example:
@@ -149,10 +169,11 @@ def evaluate(gold_dir, corpus_dir, as_json, errors, min_f1, db_path, cv):
         if not Path(folder).is_dir():
             raise click.ClickException(f"{Path(folder).resolve()}: no such folder (run from the "
                                        f"project folder, or pass {option})")
+    catalogue = _catalogue(catalogue_path)
     if cv:
-        return _evaluate_cv(gold_dir, corpus_dir, as_json, errors, min_f1)
+        return _evaluate_cv(gold_dir, corpus_dir, as_json, errors, min_f1, catalogue)
     try:
-        report = run_evaluate(gold_dir, corpus_dir)
+        report = run_evaluate(gold_dir, corpus_dir, catalogue=catalogue)
     except (GoldError, CatalogueError, ReportError) as error:
         raise click.ClickException(str(error)) from None
     if not report.documents:
@@ -177,13 +198,13 @@ def evaluate(gold_dir, corpus_dir, as_json, errors, min_f1, db_path, cv):
         sys.exit(1)
 
 
-def _evaluate_cv(gold_dir, corpus_dir, as_json, errors, min_f1):
+def _evaluate_cv(gold_dir, corpus_dir, as_json, errors, min_f1, catalogue=None):
     """`evaluate --cv`: the leave-one-document-out report, with the in-sample F1 beside it."""
     from .evaluate import format_report
 
     train_module = _train_module()
     try:
-        documents = train_module.prepare(gold_dir, corpus_dir)
+        documents = train_module.prepare(gold_dir, corpus_dir, catalogue=catalogue)
     except (GoldError, CatalogueError, ReportError) as error:
         raise click.ClickException(str(error)) from None
     if not documents:
@@ -228,20 +249,29 @@ def _train_module():
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="weights file to write [default: schemas/linker_weights.json, read by extract]")
 @click.option("--no-cv", is_flag=True, help="skip the leave-one-document-out scores")
-def train(gold_dir, corpus_dir, output, no_cv):
+@CATALOGUE_OPTION
+def train(gold_dir, corpus_dir, output, no_cv, catalogue_path):
     """Fit the linker's weights on the gold files (logistic regression) and write them.
 
     Example:
 
         ccas-extract train
+        ccas-extract train --catalogue my.yaml   # writes the weights file its linker: names
     """
+    from .catalogue import LINKER_FILES
+
+    catalogue = _catalogue(catalogue_path)
+    if catalogue and not output and catalogue.linker.weights == LINKER_FILES["weights"]:
+        raise click.ClickException(f"{catalogue_path}: names no weights file in its linker: "
+                                   "section; name one there or give -o FILE")
     train_module = _train_module()
     try:
         weights, inside, held_out = train_module.train(gold_dir, corpus_dir, output=output,
-                                                       with_cv=not no_cv)
+                                                       with_cv=not no_cv, catalogue=catalogue)
     except (GoldError, CatalogueError, ReportError) as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"wrote {output or 'schemas/linker_weights.json'}: {weights.source}, "
+    written = output or (catalogue.linker.weights if catalogue else "schemas/linker_weights.json")
+    click.echo(f"wrote {written}: {weights.source}, "
                f"threshold {weights.threshold}")
     for name, scores in weights.scores.items():
         click.echo(f"{name}: " + "  ".join(f"{doc[:3]} {f1:.3f}" for doc, f1 in scores.items()))

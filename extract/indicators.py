@@ -31,9 +31,9 @@ from .linking.lists import continues_previous
 from .linking.lookups import AliasSpans, CatalogueIndex
 from .linking.minor import local_heading
 from .linking.roles import value_role
-from .linking.teams import role_line_cues, role_lines
+from .linking.teams import role_lines
 from .linking.text import line_bounds
-from .linking.weights import Weights, load_weights
+from .linking.weights import Weights
 from .linking.years import TARGET_SECTION, find_year
 from .nlp import SPAN_KEY, match_aliases
 from .quantities import Quantity, find_quantities
@@ -121,7 +121,7 @@ def collect_numbers(document: Document, sections: list[Section], *, report_year:
         context.local_heading = local_heading(minor, quantity.start, context.sections)
         hits = context_hits(context, spans, index)
         evidence = evidence_for(quantity, context, hits.sources, hits.words, index,
-                                role=value_role(plain, quantity, context))
+                                role=value_role(plain, quantity, context, index.role_cues))
         continues = bool(position) and continues_previous(plain, quantities[position - 1], quantity)
         evidence.continues = continues
         innermost = context.sections[-1] if context.sections else None
@@ -133,13 +133,13 @@ def collect_numbers(document: Document, sections: list[Section], *, report_year:
     linkable = [f[1].role == "value" and index.counted(f[1].quantity, f[1].unit_key, f[1].clause_key)
                 for f in found]
     parts = role_lines(plain, [f[1].quantity for f in found], linkable, [f[2] for f in found],
-                       sorted(heading_starts + [start for start, _ in minor]))
+                       sorted(heading_starts + [start for start, _ in minor]), index.role_line[1])
     numbers: list[Number] = []
     kept: dict[int, int] = {}  # quantity index -> number index
     for i, (position, evidence, year, innermost, continues) in enumerate(found):
         candidates = candidates_for(evidence, index)
         if i in parts:
-            evidence.role = role_line_cues()[0]
+            evidence.role = index.role_line[0]
             candidates = candidates_for(evidence, index)
         kept[position] = len(numbers)
         numbers.append(Number(evidence, candidates, year, innermost, continues, kept.get(position - 1)))
@@ -173,8 +173,8 @@ def decide(collected: Collected, weights: Weights | None = None, *,
     """Link every number to its best candidate when the fitted probability reaches the threshold.
     With `explain`, each value says why it was linked or not (`linking.explain`).
     """
-    weights = weights or load_weights()
     index = collected.index
+    weights = weights or index.weights  # the catalogue's own (`Catalogue.linker.weights`)
     catalogue = index.catalogue
     dedup = Deduplicator()
     values: list[IndicatorValue] = []

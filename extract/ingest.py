@@ -61,6 +61,7 @@ class Task:
     timeout: int = DEFAULT_TIMEOUT
     check_report: bool = False  # found in a folder: skip it when it is not a report
     replace: bool = False  # stored already, by an older extractor or on --force: write again
+    catalogue: str = ""  # a custom catalogue file (`extract --catalogue`); "" the packaged one
 
 
 def _within_limits(work: Callable, args: tuple, timeout: int) -> tuple[str, object]:
@@ -108,18 +109,20 @@ def _gold_task(task: Task) -> tuple[str, object]:
 def _gold(task: Task) -> tuple[str, object]:
     from .pipeline import run
 
-    extraction = run(task.path, pdf_reader=task.pdf_reader)
+    extraction = run(task.path, pdf_reader=task.pdf_reader, catalogue=task.catalogue or None)
     return "ok", (extraction.to_gold_format(), extraction.document.warnings)
 
 
 def extract_limited(path: str | Path, *, pdf_reader: str = "pdfium",
                     timeout: int = DEFAULT_TIMEOUT,
-                    memory_mb: int = DEFAULT_MEMORY_MB) -> tuple[dict, list[str]]:
+                    memory_mb: int = DEFAULT_MEMORY_MB,
+                    catalogue: str | Path | None = None) -> tuple[dict, list[str]]:
     """One report's gold-format extraction and its reading warnings, in a child process held to
-    the time and memory limits. Raises `ReportError` with the reason when it fails."""
+    the time and memory limits (`catalogue`: a custom catalogue file). Raises `ReportError` with
+    the reason when it fails."""
     from .workers import run_tasks
 
-    task = Task(str(path), "", pdf_reader, timeout)
+    task = Task(str(path), "", pdf_reader, timeout, catalogue=str(catalogue or ""))
     with closing(run_tasks(_gold_task, [task], memory_mb=memory_mb, timeout=timeout)) as results:
         _, (status, payload) = next(iter(results))
     if status != "ok":

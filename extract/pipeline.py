@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from .catalogue import Catalogue
+from .catalogue import Catalogue, default_catalogue, load_catalogue
 from .document import Document
 from .indicators import IndicatorValue, extract_indicators
 from .interleaving import interleaved_pages
@@ -32,12 +32,13 @@ class Extraction(BaseModel):
     metadata: Metadata
     sections: list[Section]
     indicators: list[IndicatorValue]
+    catalogue_version: int = 1  # the `version` of the catalogue the indicators refer to
 
     def to_gold_format(self) -> dict:
         """The extraction as a gold-format object: `indicator` is null for uncatalogued values."""
         return {
             "document": self.document.name,
-            "catalogue_version": 1,
+            "catalogue_version": self.catalogue_version,
             "metadata": self.metadata.model_dump(),
             "sections": [{"title": s.title, "level": s.level, "page": s.page_start,
                           "start": s.start} for s in self.sections],
@@ -81,10 +82,14 @@ def process(document: Document, *, catalogue: Catalogue | None = None) -> Extrac
         for value in indicators:
             value.confidence = round(value.confidence * NOT_A_REPORT_CONFIDENCE, 3)
     return Extraction(document=document, metadata=metadata, sections=sections,
-                      indicators=indicators)
+                      indicators=indicators,
+                      catalogue_version=(catalogue or default_catalogue()).version)
 
 
 def run(path: str | Path, *, pdf_reader: str = "pdfium",
-        catalogue: Catalogue | None = None) -> Extraction:
-    """Read one report and extract everything from it."""
+        catalogue: Catalogue | str | Path | None = None) -> Extraction:
+    """Read one report and extract everything from it. `catalogue`: a loaded catalogue or the
+    path of a catalogue file (with its `linker:` files); default the packaged one."""
+    if isinstance(catalogue, (str, Path)):
+        catalogue = load_catalogue(catalogue)
     return process(read_document(path, pdf_reader=pdf_reader), catalogue=catalogue)

@@ -11,8 +11,11 @@ from rapidfuzz import fuzz, process
 from ..catalogue import Catalogue, Indicator, fold, lemma_key
 from ..quantities import Quantity
 from .context import ASIDE
+from .roles import role_cues
+from .teams import role_line_cues
 from .vetoes import load_vetoes
 from .vocabulary import norm_key, word_norm
+from .weights import load_weights
 
 NEAR_MISS_MIN = 5  # aliases of up to 5 letters are never looked for as near misses
 NEAR_MISS_SCORE = 90
@@ -25,7 +28,12 @@ class CatalogueIndex:
     catalogue: Catalogue
 
     def __post_init__(self) -> None:
-        self.vetoes = load_vetoes()
+        # the catalogue's own linker data (`Catalogue.linker`), read once per catalogue object
+        files = self.catalogue.linker
+        self.vetoes = load_vetoes(files.vetoes)
+        self.role_cues = role_cues(files.roles)
+        self.role_line = role_line_cues(files.roles)
+        self.weights = load_weights(files.weights)
         # Folded forms computed once per catalogue, not once per number and indicator.
         self.alias_keys = {
             entry.id: [lemma_key(alias) for alias in entry.aliases]

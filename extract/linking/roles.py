@@ -33,9 +33,22 @@ class RoleCues:
     around: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
 
 
+def role_cues(path: str | Path | None = None) -> tuple[RoleCues, ...]:
+    """The cues of `path` (default: the packaged file; a catalogue names its own in
+    `catalogue.linker.roles`), compiled once per content."""
+    if path is None:
+        return _default_cues()
+    return _compile(Path(path).read_text(encoding="utf-8"))
+
+
 @cache
-def role_cues(path: str | None = None) -> tuple[RoleCues, ...]:
-    data = yaml.safe_load(Path(path or ROLES_PATH).read_text(encoding="utf-8"))
+def _default_cues() -> tuple[RoleCues, ...]:  # asked for every number: no file read each time
+    return _compile(ROLES_PATH.read_text(encoding="utf-8"))
+
+
+@cache  # keyed by the text: two files never share cues, an edited file is compiled anew
+def _compile(text: str) -> tuple[RoleCues, ...]:
+    data = yaml.safe_load(text)
     return tuple(  # one alternation per side: one search instead of one per pattern
         RoleCues(name, *(tuple(re.compile("|".join(f"(?:{p})" for p in cues[side])) for _ in (1,)
                                if cues.get(side)) for side in ("before", "after", "label")),
@@ -48,11 +61,13 @@ def role_cues(path: str | None = None) -> tuple[RoleCues, ...]:
 NON_VALUE_ROLES = frozenset(cues.name for cues in role_cues())
 
 
-def role_of(before: str, after: str, unit: str | None = None, label: str = "") -> str:
+def role_of(before: str, after: str, unit: str | None = None, label: str = "",
+            cues_list: tuple[RoleCues, ...] | None = None) -> str:
     """The role of a number from the words `before` it, the words `after` it (unit included) and,
-    in a table, its row label and column header (`label`)."""
+    in a table, its row label and column header (`label`); `cues_list`: a catalogue's own cues
+    (default: the packaged ones)."""
     before, after, label = fold(before)[-WINDOW:], fold(after)[:WINDOW], fold(label)
-    for cues in role_cues():
+    for cues in cues_list or role_cues():
         if cues.units and unit not in cues.units:
             continue
         if (any(p.search(before) for p in cues.before) or any(p.search(after) for p in cues.after)
@@ -62,7 +77,8 @@ def role_of(before: str, after: str, unit: str | None = None, label: str = "") -
     return "value"
 
 
-def value_role(plain: str, quantity, context) -> str:
+def value_role(plain: str, quantity, context,
+               cues_list: tuple[RoleCues, ...] | None = None) -> str:
     """The role of `quantity` in its clause (`context`: see `linking.context`)."""
     line_start = plain.rfind("\n", 0, quantity.start) + 1
     line_end = plain.find("\n", quantity.end)
@@ -74,4 +90,4 @@ def value_role(plain: str, quantity, context) -> str:
         after = plain[quantity.end : context.label_range[1]]
     table = context.table
     label = f"{table.row[:WINDOW]} {table.header[:WINDOW]}" if table else ""
-    return role_of(before[-WINDOW:], after[:WINDOW], quantity.unit, label)
+    return role_of(before[-WINDOW:], after[:WINDOW], quantity.unit, label, cues_list)

@@ -23,10 +23,15 @@ PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
 LIST_LINE_CHARS = 160  # a paragraph of one line up to this length can be a list item
 
 
-@cache
-def role_line_cues(path: str | None = None) -> tuple[str, frozenset[str]]:
-    """The role a role line takes and the units that make one (`role_lines` in roles.yaml)."""
-    data = yaml.safe_load(Path(path or ROLES_PATH).read_text(encoding="utf-8"))
+def role_line_cues(path: str | Path | None = None) -> tuple[str, frozenset[str]]:
+    """The role a role line takes and the units that make one (`role_lines` in roles.yaml, or in
+    a catalogue's own `catalogue.linker.roles`)."""
+    return _role_line_cues(Path(path or ROLES_PATH).read_text(encoding="utf-8"))
+
+
+@cache  # keyed by the text, as `roles.role_cues`
+def _role_line_cues(text: str) -> tuple[str, frozenset[str]]:
+    data = yaml.safe_load(text)
     cues = data.get("role_lines") or {}
     return cues.get("role", "part"), frozenset(cues.get("units", []))
 

@@ -169,12 +169,14 @@ def in_sample(documents: list[GoldDocument], weights: Weights) -> Report:
 
 
 def train(gold_dir: str | Path, corpus_dir: str | Path, *, output: str | Path | None = None,
-          c: float = C, with_cv: bool = True) -> tuple[Weights, Report, Report | None]:
-    """Fit on every gold document, write the weights (`output`, default the one extraction reads)
-    with the in-sample and leave-one-document-out F1 they reach; return them and both reports."""
+          c: float = C, with_cv: bool = True,
+          catalogue: Catalogue | None = None) -> tuple[Weights, Report, Report | None]:
+    """Fit on every gold document, write the weights (`output`, default the one extraction reads
+    with `catalogue`: its `linker.weights`) with the in-sample and leave-one-document-out F1 they
+    reach; return them and both reports."""
     from .weights import WEIGHTS_PATH
 
-    documents = prepare(gold_dir, corpus_dir)
+    documents = prepare(gold_dir, corpus_dir, catalogue)
     if not documents:
         raise GoldError(gold_dir, ["no gold files (*.json)"])
     weights = fit(documents, c)
@@ -183,7 +185,7 @@ def train(gold_dir: str | Path, corpus_dir: str | Path, *, output: str | Path | 
     weights.scores = {"in_sample": f1_by_document(inside)}
     if held_out:
         weights.scores["leave_one_document_out"] = f1_by_document(held_out)
-    weights.save(output or WEIGHTS_PATH)
+    weights.save(output or (catalogue.linker.weights if catalogue else WEIGHTS_PATH))
     return weights, inside, held_out
 
 

@@ -30,9 +30,15 @@ class Vetoes:
                 or entry.id in self.role_ids.get(role, frozenset()))
 
 
-@cache
-def load_vetoes(path: str | None = None) -> Vetoes:
-    data = yaml.safe_load(Path(path or VETOES_PATH).read_text(encoding="utf-8"))
+def load_vetoes(path: str | Path | None = None) -> Vetoes:
+    """The vetoes of `path` (default: the packaged file; a catalogue names its own in
+    `catalogue.linker.vetoes`), parsed once per content."""
+    return _parse(Path(path or VETOES_PATH).read_text(encoding="utf-8"))
+
+
+@cache  # keyed by the text: two files never share vetoes, an edited file is read anew
+def _parse(text: str) -> Vetoes:
+    data = yaml.safe_load(text) or {}
     return Vetoes(
         kind_units={kind: frozenset(units) for kind, units in data.get("kind_units", {}).items()},
         role_kinds={role: frozenset((allowed or {}).get("kinds", []))

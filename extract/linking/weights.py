@@ -49,9 +49,11 @@ class Weights(BaseModel):
 
 
 def load_weights(path: str | Path | None = None) -> Weights:
-    return _load(str(path or WEIGHTS_PATH))
+    """The weights of `path` (default: the packaged file; a catalogue names its own in
+    `catalogue.linker.weights`), parsed once per content."""
+    return _parse(Path(path or WEIGHTS_PATH).read_text(encoding="utf-8"))
 
 
-@cache
-def _load(path: str) -> Weights:
-    return Weights.model_validate_json(Path(path).read_text(encoding="utf-8"))
+@cache  # keyed by the text: two files never share weights, a refitted file is read anew
+def _parse(text: str) -> Weights:
+    return Weights.model_validate_json(text)
