@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-import yaml
-
-from .catalogue import default_catalogue, fold, lemma_key
+from .catalogue import default_catalogue, fold, lemma_key, read_yaml
 from .paths import SCHEMAS_DIR
 
 _SPACE = "[ \u00a0\u202f\u2009\u2007]"  # spaces that group thousands, figure space included
@@ -55,7 +53,7 @@ class Grammar:
 
     @classmethod
     def load(cls) -> Grammar:
-        data = yaml.safe_load((SCHEMAS_DIR / "quantities.yaml").read_text(encoding="utf-8"))
+        data = read_yaml((SCHEMAS_DIR / "quantities.yaml").read_text(encoding="utf-8"))
         units: dict[str, str] = {}
         for entry in default_catalogue().indicators:
             for unit in entry.units:

@@ -88,3 +88,54 @@ def test_a_text_longer_than_spacys_default_guard_is_tokenized():
     text = "12 usagers accueillis. " * 50_000  # 1.15 million characters
     assert len(alias_pipeline()(text)) == 4 * 50_000
     assert alias_pipeline().max_length > DEFAULT_MAX_BYTES  # any text the reader accepts
+
+
+# The spaCy French token-match expression's shape, invented: anchored alternatives sharing long
+# letter classes, long enough (over MIN_LENGTH) to be grouped.
+def _long_anchored_pattern(words: list[str]) -> str:
+    big = "[a-z" + "".join(chr(c) for c in range(0xE0, 0x24F) if c != 0xF7) + "]"
+    return "(?iu)" + "|".join(f"(?:^{big}+[-]{word}[-]{big}+$)" for word in words)
+
+
+def test_the_grouped_form_is_kept_in_the_cache_and_a_stale_or_damaged_file_is_rebuilt(
+        tmp_path, monkeypatch):
+    from extract import tokenizer_regex
+
+    monkeypatch.setenv("CCAS_EXTRACT_CACHE", str(tmp_path))
+    pattern = _long_anchored_pattern(["sur", "sous", "de", "en", "au"] * 12)
+    assert len(pattern) > tokenizer_regex.MIN_LENGTH
+    expected = tokenizer_regex.group_anchored_alternatives(pattern)
+    assert expected and len(expected) < len(pattern) / 10
+
+    def fresh() -> str | None:
+        tokenizer_regex.factor_anchored_alternatives.cache_clear()  # as in a new process
+        return tokenizer_regex.factor_anchored_alternatives(pattern)
+
+    assert fresh() == expected
+    [stored] = tmp_path.glob("token-match-*.txt")
+    assert stored.read_text(encoding="utf-8").endswith(expected)
+    # A file of another version of the code or of spaCy: another name, never read for this one.
+    other = tokenizer_regex.factor_anchored_alternatives(_long_anchored_pattern(["la"] * 80))
+    assert other != expected and len(list(tmp_path.glob("token-match-*.txt"))) == 2
+    # Damaged (cut short, edited): grouped again, the same result, and the file rewritten.
+    for damage in (stored.read_text(encoding="utf-8")[:-40], "garbage", ""):
+        stored.write_text(damage, encoding="utf-8")
+        assert fresh() == expected
+        assert stored.read_text(encoding="utf-8").endswith(expected)
+    # What is read from the cache compiles to the same matches.
+    samples = ["bas-sur-haut", "bas-sous-l", "x-au-y", "bas-la-haut", "é-en-ç", "-de-"]
+    original, cached = re.compile(pattern), re.compile(fresh())
+    assert [bool(original.match(s)) for s in samples] == [bool(cached.match(s)) for s in samples]
+    assert any(original.match(s) for s in samples)
+
+
+def test_an_unwritable_cache_folder_costs_time_only(tmp_path, monkeypatch):
+    from extract import tokenizer_regex
+
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("CCAS_EXTRACT_CACHE", str(blocked))
+    pattern = _long_anchored_pattern(["sur", "de"] * 30)
+    tokenizer_regex.factor_anchored_alternatives.cache_clear()
+    assert tokenizer_regex.factor_anchored_alternatives(pattern) == \
+        tokenizer_regex.group_anchored_alternatives(pattern)
