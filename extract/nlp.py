@@ -16,12 +16,15 @@ run on the whole text: `statistical_pipeline()` loads them for the short spans t
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from functools import cache
 
 import spacy
 from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, NORM
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 from .catalogue import Catalogue, default_catalogue
@@ -128,6 +131,7 @@ def alias_pipeline() -> Language:
         nlp = spacy.load(MODEL, exclude=ALIAS_EXCLUDE)
     nlp.add_pipe("ccas_lemmas")
     nlp.add_pipe("ccas_catalogue_matcher")
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE  # see `prime_tokenizer_cache`
     # spaCy's 1,000,000-character guard is for the parser and NER, which this pipeline does not
     # run; a long report only costs tokenizer memory (about 1 kB per token), which the memory
     # limit of ingest and extract bounds. Any text the reader accepts fits.
@@ -142,12 +146,54 @@ def match_aliases(plain: str, catalogue: Catalogue | None = None) -> Doc:
     """`plain` through the alias pipeline, the aliases those of `catalogue` (a custom catalogue
     gets its own matcher, built once, instead of the default catalogue's)."""
     nlp = alias_pipeline()
+    prime_tokenizer_cache(nlp, plain)
     if catalogue is None or catalogue is default_catalogue():
         return nlp(plain)
     known = _MATCHERS.get(id(catalogue))
     if known is None or known[0] is not catalogue:  # (an id may be reused)
         known = _MATCHERS[id(catalogue)] = (catalogue, CatalogueMatcher(nlp, catalogue))
     return known[1](nlp(plain, disable=["ccas_catalogue_matcher"]))
+
+
+_CHUNK = re.compile(r"\S+")
+TOKENIZER_CACHE_SIZE = 100_000  # chunks; an entry is a few dozen bytes
+_CACHE_FILL: dict[int, tuple[Tokenizer, int]] = {}  # id(tokenizer) -> (it, entries at most)
+
+
+def prime_tokenizer_cache(nlp: Language, text: str) -> None:
+    """Tokenize once, alone, each chunk (text between spaces) that `text` repeats, so that spaCy's
+    tokenizer cache holds it when `text` is tokenized.
+
+    spaCy caches the tokens of a chunk, but stops caching for the rest of a text after the first
+    chunk that is a special case ("etc.", "M."): in a report, most chunks after the first page were
+    split again at each occurrence. A chunk's tokens depend on the chunk alone, so they are the
+    same whether computed or cached (tests/test_tokenizer_regex.py compares them). The cache is
+    bounded and keeps its entries for later texts; before it is full, the pipeline gets a fresh
+    tokenizer with the same rules and expressions (compiled once, shared), which frees the old
+    cache.
+    """
+    counts = Counter(_CHUNK.findall(text))
+    tokenizer = nlp.tokenizer
+    _, filled = _CACHE_FILL.get(id(tokenizer), (tokenizer, 0))
+    filled += len(counts)  # at most one entry per distinct chunk, primed or met in the text
+    if filled > tokenizer.max_cache_size:
+        _CACHE_FILL.pop(id(tokenizer), None)
+        tokenizer = nlp.tokenizer = fresh_tokenizer(tokenizer)
+        filled = len(counts)
+    _CACHE_FILL[id(tokenizer)] = (tokenizer, filled)
+    for chunk, count in counts.items():
+        if count > 1:
+            tokenizer(chunk)
+
+
+def fresh_tokenizer(tokenizer: Tokenizer) -> Tokenizer:
+    """A tokenizer with the settings of `tokenizer` (every one its `to_bytes` keeps) and an empty
+    cache."""
+    return Tokenizer(tokenizer.vocab, rules=tokenizer.rules, prefix_search=tokenizer.prefix_search,
+                     suffix_search=tokenizer.suffix_search,
+                     infix_finditer=tokenizer.infix_finditer, token_match=tokenizer.token_match,
+                     url_match=tokenizer.url_match, faster_heuristics=tokenizer.faster_heuristics,
+                     max_cache_size=tokenizer.max_cache_size)
 
 
 @cache

@@ -139,3 +139,36 @@ def test_an_unwritable_cache_folder_costs_time_only(tmp_path, monkeypatch):
     tokenizer_regex.factor_anchored_alternatives.cache_clear()
     assert tokenizer_regex.factor_anchored_alternatives(pattern) == \
         tokenizer_regex.group_anchored_alternatives(pattern)
+
+
+def test_a_primed_tokenizer_cache_gives_the_tokens_computed_without_it():
+    """Chunks tokenized ahead (repeated ones, alone), a cache kept from earlier texts, and a
+    fresh tokenizer once the cache is full: the same tokens and attributes as a tokenizer that
+    never cached across texts."""
+    from extract.nlp import fresh_tokenizer, match_aliases, prime_tokenizer_cache
+
+    nlp = alias_pipeline()
+    texts = [path.read_text(encoding="utf-8") for path in corpus_files()] + [WORDS]
+    # Special cases ("etc.", "M.") early, then repeated chunks, glued punctuation and elisions.
+    texts.append("M. le maire, etc. : l'accueil (l'accueil), 12 repas ; 12 repas. "
+                 "Aujourd'hui, aujourd'hui : 3,5 % (3,5 %) et 1 200 € / 1 200 €. " * 20)
+    attributes = ["text", "whitespace_", "norm_", "is_punct", "like_num", "is_space"]
+
+    def seen(doc) -> list[list]:
+        return [[getattr(t, a) for a in attributes] for t in doc]
+
+    expected = []
+    for text in texts:
+        nlp.tokenizer = fresh_tokenizer(nlp.tokenizer)  # an empty cache for each text
+        expected.append(seen(nlp(text)))
+    size = nlp.tokenizer.max_cache_size
+    nlp.tokenizer.max_cache_size = 3_000  # full every other text: fresh tokenizers on the way
+    first = nlp.tokenizer
+    for text, tokens in zip(texts * 2, expected * 2, strict=True):
+        assert seen(match_aliases(text)) == tokens
+        prime_tokenizer_cache(nlp, text)
+        assert seen(nlp(text)) == tokens
+    assert nlp.tokenizer is not first
+    assert nlp.tokenizer.max_cache_size == 3_000
+    nlp.tokenizer = fresh_tokenizer(nlp.tokenizer)
+    nlp.tokenizer.max_cache_size = size  # as the other tests expect it
