@@ -20,8 +20,9 @@ import re
 from collections import Counter
 from functools import cache
 
+import numpy
 import spacy
-from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, NORM
+from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
@@ -44,9 +45,15 @@ ALIAS_EXCLUDE = ["tok2vec", "morphologizer", "parser", "attribute_ruler", "lemma
 
 @Language.component("ccas_lemmas")
 def ccas_lemmas(doc: Doc) -> Doc:
-    """Set each token's norm to its folded, singular, masculine form (`linking.vocabulary`)."""
-    for token in doc:
-        token.norm_ = norm_key(token.text) or token.text
+    """Set each token's norm to its folded, singular, masculine form (`linking.vocabulary`).
+    Computed once per distinct word and written through token arrays: no Token object is made
+    for the tens of thousands of tokens of a report."""
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    words, where = numpy.unique(doc.to_array(ORTH), return_inverse=True)
+    norms = [strings.add(norm_key(strings[orth]) or strings[orth]) for orth in words.tolist()]
+    doc.from_array([NORM], numpy.array(norms, dtype=numpy.uint64)[where].reshape(-1, 1))
     return doc
 
 
