@@ -14,11 +14,51 @@ fr_core_news_sm's statistical components (tagger, parser, NER: about 3,000 words
 run on the whole text: `statistical_pipeline()` loads them for the short spans that need them.
 """
 
+# ruff: noqa: E402 - spaCy is imported once by `_import_spacy_without_its_command_line` first
 from __future__ import annotations
 
 import re
+import sys
+import types
 from collections import Counter
 from functools import cache
+
+
+def _import_spacy_without_its_command_line() -> None:
+    """Import spaCy without importing its command line, which its package imports for one name,
+    `spacy.info` (`spacy.cli` brings typer, rich, jinja2, requests, httpx and weasel: about
+    0.15 s of every start). While spaCy's package runs, `spacy.cli.info` is a module whose `info`
+    imports the real one when called; once spaCy is imported, nothing of it is left in
+    `sys.modules`, so `import spacy.cli` later imports the real command line. Should a version
+    of spaCy need more of `spacy.cli` while it is imported, spaCy is imported the usual way."""
+    if "spacy" in sys.modules:
+        return
+    command_line = types.ModuleType("spacy.cli")
+    command_line.__path__ = []  # a package, with nothing to find in it
+    info_module = types.ModuleType("spacy.cli.info")
+
+    def info(*args, **kwargs):
+        from spacy.cli.info import info as real_info
+
+        return real_info(*args, **kwargs)
+
+    info_module.info = info  # type: ignore[attr-defined]
+    stubs = {"spacy.cli": command_line, "spacy.cli.info": info_module}
+    sys.modules.update(stubs)
+    try:
+        import spacy  # noqa: F401
+    except ImportError:
+        pass  # imported again below, with its command line
+    finally:
+        for name, stub in stubs.items():
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]
+    spacy_module = sys.modules.get("spacy")
+    if spacy_module is not None and getattr(spacy_module, "cli", None) is command_line:
+        del spacy_module.cli  # `spacy.cli` imports the real package from now on
+
+
+_import_spacy_without_its_command_line()
 
 import numpy
 import spacy

@@ -172,3 +172,25 @@ def test_a_primed_tokenizer_cache_gives_the_tokens_computed_without_it():
     assert nlp.tokenizer.max_cache_size == 3_000
     nlp.tokenizer = fresh_tokenizer(nlp.tokenizer)
     nlp.tokenizer.max_cache_size = size  # as the other tests expect it
+
+
+SPACY_WITHOUT_ITS_COMMAND_LINE = """
+import sys
+import extract.nlp
+assert "spacy" in sys.modules and "spacy.cli" not in sys.modules
+assert not [name for name in ("typer", "rich", "jinja2", "requests") if name in sys.modules]
+nlp = extract.nlp.alias_pipeline()
+assert [t.text for t in nlp("12 dossiers traités, etc.")] == ["12", "dossiers", "traités", ",", "etc."]
+import spacy
+assert spacy.info()["spacy_version"] == spacy.__version__  # the real `spacy.info`, on first use
+import spacy.cli
+from spacy.cli import download, info
+assert callable(download) and spacy.cli.info is info
+print("ok")
+"""
+
+
+def test_spacy_is_imported_without_its_command_line_which_stays_importable():
+    done = subprocess.run([sys.executable, "-c", SPACY_WITHOUT_ITS_COMMAND_LINE],
+                          capture_output=True, text=True, check=False)
+    assert done.stdout.strip() == "ok", done.stderr
