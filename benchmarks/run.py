@@ -214,7 +214,7 @@ def components(pdfs: list[Path], rounds: int) -> None:
     than the differences it is read for), and extraction's words/s on the text corpus beside
     spaCy's tokenizer alone."""
     sys.path.insert(0, str(ROOT))
-    from extract.nlp import alias_pipeline
+    from extract.nlp import alias_pipeline, fresh_tokenizer
     from extract.pipeline import process
     from extract.reader import read_document
 
@@ -238,7 +238,8 @@ def components(pdfs: list[Path], rounds: int) -> None:
     for document in documents:
         process(document)
     extracting = time.perf_counter() - started
-    tokenizer = alias_pipeline().tokenizer
+    # A fresh tokenizer: the pipeline's has cached the chunks of these texts while extracting.
+    tokenizer = fresh_tokenizer(alias_pipeline().tokenizer)
     started = time.perf_counter()
     for document in documents:
         tokenizer(document.plain)
