@@ -99,16 +99,20 @@ def _is_big(atom: str) -> bool:
 def factor_anchored_alternatives(pattern: str) -> str | None:
     """The equivalent grouped form of ``flags ^…$|^…$|…``, or None when `pattern` is not one;
     read from the cache folder when an earlier run grouped the same expression."""
-    path = cache_dir() / f"token-match-{_cache_key(pattern)}.txt"
     try:
-        stored = path.read_text(encoding="utf-8")
+        path: Path | None = cache_dir() / f"token-match-{_cache_key(pattern)}.txt"
+    except RuntimeError:  # no home folder to find a cache folder in: no cache
+        path = None
+    try:
+        stored = path.read_text(encoding="utf-8") if path else ""
     except (OSError, UnicodeDecodeError):
         stored = ""
     header, _, grouped = stored.partition("\n")
     if header == _cache_header(grouped):
         return grouped or None
     grouped = group_anchored_alternatives(pattern)
-    _write_atomically(path, f"{_cache_header(grouped or '')}\n{grouped or ''}")
+    if path is not None:
+        _write_atomically(path, f"{_cache_header(grouped or '')}\n{grouped or ''}")
     return grouped
 
 

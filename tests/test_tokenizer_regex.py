@@ -194,3 +194,4 @@ def test_spacy_is_imported_without_its_command_line_which_stays_importable():
     done = subprocess.run([sys.executable, "-c", SPACY_WITHOUT_ITS_COMMAND_LINE],
                           capture_output=True, text=True, check=False)
     assert done.stdout.strip() == "ok", done.stderr
+
