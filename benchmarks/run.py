@@ -6,7 +6,8 @@ Prints, on this machine:
    (a whole process each, median of three);
 2. the shared PDFs five times over (distinct bytes: a comment appended to each copy): raw
    pypdfium2 text extraction in this process, then whole-process `ccas-extract ingest` with one
-   worker and with one per core, in pages/s and as a ratio to raw;
+   worker (and its reader process, which reads the next file meanwhile) and with one per core,
+   in pages/s and as a ratio to raw;
 3. scale: `--scale N` generated text reports (windows of the corpus with varied figures, distinct
    bytes) ingested in three steps into one database (to 1 %, 10 % and 100 % of N), time per
    document at each step, and the peak memory (VmHWM) of the main process and of each worker;
@@ -121,9 +122,11 @@ def shared_pdfs(work: Path, pdfs: list[Path], copies: int) -> float:
             [*COMMAND, "ingest", "--quiet", str(batch), "--workers", str(workers),
              "--db", str(work / f"pdf{workers}.db")])
         rate = pages / taken
+        # With one worker, a reader process reads the next file meanwhile (README, Benchmarks).
+        children = "worker and reader" if workers == 1 and len(worker_peaks) > 1 else "workers"
         print(f"{f'ingest whole process, {workers} worker(s)':44} {rate:8.1f} pages/s  "
               f"({rate / raw:.2f} of raw; {taken:.1f} s; main {main} MB, "
-              f"workers {', '.join(map(str, worker_peaks))} MB)")
+              f"{children} {', '.join(map(str, worker_peaks))} MB)")
     return raw
 
 
@@ -211,7 +214,7 @@ def components(pdfs: list[Path], rounds: int) -> None:
     than the differences it is read for), and extraction's words/s on the text corpus beside
     spaCy's tokenizer alone."""
     sys.path.insert(0, str(ROOT))
-    from extract.nlp import alias_pipeline
+    from extract.nlp import alias_pipeline, fresh_tokenizer
     from extract.pipeline import process
     from extract.reader import read_document
 
@@ -235,7 +238,8 @@ def components(pdfs: list[Path], rounds: int) -> None:
     for document in documents:
         process(document)
     extracting = time.perf_counter() - started
-    tokenizer = alias_pipeline().tokenizer
+    # A fresh tokenizer: the pipeline's has cached the chunks of these texts while extracting.
+    tokenizer = fresh_tokenizer(alias_pipeline().tokenizer)
     started = time.perf_counter()
     for document in documents:
         tokenizer(document.plain)

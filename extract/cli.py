@@ -57,25 +57,30 @@ def ingest(paths, db_path, workers, pdf_reader, timeout, memory_mb, quiet, force
 
         ccas-extract ingest corpus/ --db data/rapports.db
     """
-    from tqdm import tqdm
-
     from .ingest import ingest as run_ingest
 
-    bar = tqdm(total=0, unit="doc", disable=quiet or None, file=sys.stderr)
+    bars = []  # the progress bar, made once the workers have started (tqdm: 20 ms of start-up)
 
     def set_total(total: int) -> None:
-        bar.total = total
-        bar.refresh()
+        from tqdm import tqdm
+
+        bars.append(tqdm(total=total, unit="doc", disable=quiet or None, file=sys.stderr))
+
+    def advance(count: int) -> None:
+        for bar in bars:
+            bar.update(count)
 
     try:
         result = run_ingest(paths, db_path, workers=workers, pdf_reader=pdf_reader,
-                            timeout=timeout, memory_mb=memory_mb, progress=bar.update,
+                            timeout=timeout, memory_mb=memory_mb, progress=advance,
                             on_total=set_total, force=force)
     except StorageError as error:
-        bar.close()
+        for bar in bars:
+            bar.close()
         raise click.ClickException(f"{error}: nothing more was written; documents already "
                                    "stored are whole (fix it and run the same command again)") from None
-    bar.close()
+    for bar in bars:
+        bar.close()
     for path, reason in result.failed:
         click.echo(f"Error: {path}: {reason}", err=True)
     for path, reason in result.not_reports:

@@ -10,6 +10,7 @@ resumes with what is missing. Every file named or found ends in exactly one coun
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import sqlite3
 import threading
@@ -88,9 +89,12 @@ def extract_task(task: Task) -> tuple[str, object]:
 
 
 def _extract(task: Task) -> tuple[str, object]:
-    from .pipeline import process
+    status, payload = _read(task)
+    return _rows(payload) if status == "ok" else (status, payload)
+
+
+def _read(task: Task) -> tuple[str, object]:
     from .reader import read_document
-    from .store import extraction_rows
 
     document = read_document(task.path, pdf_reader=task.pdf_reader)
     if task.check_report and document.format != "pdf":
@@ -99,7 +103,35 @@ def _extract(task: Task) -> tuple[str, object]:
             return "not_report", reason
     if document.sha256 != task.sha256:
         return "error", "file changed while it was being read: run again"
+    return "ok", document
+
+
+def _rows(document) -> tuple[str, object]:
+    from .pipeline import process
+    from .store import extraction_rows
+
     return "ok", extraction_rows(process(document))
+
+
+def read_task(task: Task) -> tuple[str, object]:
+    """Reader process of a pipelined batch: ("ok", pickled Document), ("not_report", why) or
+    ("error", why). The document stays pickled on its way through the main process: one block
+    of bytes, freed whole, where the objects of a document would leave its heap grown."""
+    status, payload = _within_limits(_read, (task,), task.timeout)
+    return (status, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)) if status == "ok" \
+        else (status, payload)
+
+
+def extract_read(item: tuple[Task, str, object]) -> tuple[str, object]:
+    """Extracting worker of a pipelined batch: the rows of a document `read_task` read; a
+    reading that failed passes through."""
+    task, status, payload = item
+    if status == "unread":  # a batch too small to read ahead: read here
+        return extract_task(task)
+    if status != "ok":
+        return status, payload
+    return _within_limits(lambda pickled: _rows(pickle.loads(pickled)), (payload,),  # noqa: S301
+                          task.timeout)
 
 
 def _gold_task(task: Task) -> tuple[str, object]:
@@ -155,7 +187,8 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, workers: int | N
     result.not_reports.extend(found.not_reports)
     # Workers start now and load the models while this process opens the database and hashes.
     count = min(workers or os.cpu_count() or 1, max(1, len(found.files)))
-    pool = WorkerPool(extract_task, workers=count, memory_mb=memory_mb, timeout=timeout,
+    function = extract_read if _pipelined(count, len(found.files)) else extract_task
+    pool = WorkerPool(function, workers=count, memory_mb=memory_mb, timeout=timeout,
                       warm_up=_warm_up) if found.files else None
     try:
         return _ingest_found(found, db_path, pool, result, pdf_reader, timeout, progress, on_total,
@@ -176,6 +209,7 @@ def _ingest_found(found, db_path, pool, result: IngestResult, pdf_reader: str, t
                   progress, on_total, force: bool) -> IngestResult:
     from .catalogue import default_catalogue
     from .store import open_db, stale_documents, stored_path, write_catalogue, write_rows_once
+    from .workers import run_ahead
 
     try:
         db = open_db(db_path)
@@ -219,8 +253,15 @@ def _ingest_found(found, db_path, pool, result: IngestResult, pdf_reader: str, t
             todo.append(Task(str(path), digest, pdf_reader, timeout, check_report=from_folder))
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    reading = None
+    if pool and pool.function is extract_read and len(todo) > 1:
+        # A reader process reads the next file while the worker extracts the current one.
+        reading = run_ahead(read_task, todo, memory_mb=pool.memory_mb, timeout=timeout)
+        todo = ((task, *result) for task, result in reading)
+    elif pool and pool.function is extract_read:
+        todo = [(task, "unread", None) for task in todo]
     try:
-        with closing(pool.run(todo) if pool else (x for x in ())) as results:
+        with closing(_unwrapped(pool.run(todo)) if pool else (x for x in ())) as results:
             for task, (status, payload) in results:
                 if status == "ok":
                     try:
@@ -238,11 +279,28 @@ def _ingest_found(found, db_path, pool, result: IngestResult, pdf_reader: str, t
                 tick()
         result.stale_left = len(stale_documents(db))
     finally:
+        if reading:
+            reading.close()  # the reader process is stopped
         if in_main:
             signal.signal(signal.SIGTERM, previous)
         db.close()
     _share_fate_of_originals(result)
     return result
+
+
+def _pipelined(workers: int, files: int) -> bool:
+    """With one worker, several files and a core to spare, a reader process reads the next file
+    while the worker extracts the current one (`workers.run_ahead`); with more workers every
+    core already reads and extracts."""
+    return workers == 1 and files > 1 and (os.cpu_count() or 1) > 1
+
+
+def _unwrapped(results):
+    """(task, result) of the pool, whether its tasks are tasks or (task, reading) items."""
+    for item, result in results:
+        yield (item[0] if isinstance(item, tuple) else item), result
+
+
 
 
 def _storage_reason(error: sqlite3.Error) -> str:

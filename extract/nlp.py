@@ -14,14 +14,58 @@ fr_core_news_sm's statistical components (tagger, parser, NER: about 3,000 words
 run on the whole text: `statistical_pipeline()` loads them for the short spans that need them.
 """
 
+# ruff: noqa: E402 - spaCy is imported once by `_import_spacy_without_its_command_line` first
 from __future__ import annotations
 
+import re
+import sys
+import types
+from collections import Counter
 from functools import cache
 
+
+def _import_spacy_without_its_command_line() -> None:
+    """Import spaCy without importing its command line, which its package imports for one name,
+    `spacy.info` (`spacy.cli` brings typer, rich, jinja2, requests, httpx and weasel: about
+    0.15 s of every start). While spaCy's package runs, `spacy.cli.info` is a module whose `info`
+    imports the real one when called; once spaCy is imported, nothing of it is left in
+    `sys.modules`, so `import spacy.cli` later imports the real command line. Should a version
+    of spaCy need more of `spacy.cli` while it is imported, spaCy is imported the usual way."""
+    if "spacy" in sys.modules:
+        return
+    command_line = types.ModuleType("spacy.cli")
+    command_line.__path__ = []  # a package, with nothing to find in it
+    info_module = types.ModuleType("spacy.cli.info")
+
+    def info(*args, **kwargs):
+        from spacy.cli.info import info as real_info
+
+        return real_info(*args, **kwargs)
+
+    info_module.info = info  # type: ignore[attr-defined]
+    stubs = {"spacy.cli": command_line, "spacy.cli.info": info_module}
+    sys.modules.update(stubs)
+    try:
+        import spacy  # noqa: F401
+    except ImportError:
+        pass  # imported again below, with its command line
+    finally:
+        for name, stub in stubs.items():
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]
+    spacy_module = sys.modules.get("spacy")
+    if spacy_module is not None and getattr(spacy_module, "cli", None) is command_line:
+        del spacy_module.cli  # `spacy.cli` imports the real package from now on
+
+
+_import_spacy_without_its_command_line()
+
+import numpy
 import spacy
-from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, NORM
+from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 from .catalogue import Catalogue, default_catalogue
@@ -41,9 +85,15 @@ ALIAS_EXCLUDE = ["tok2vec", "morphologizer", "parser", "attribute_ruler", "lemma
 
 @Language.component("ccas_lemmas")
 def ccas_lemmas(doc: Doc) -> Doc:
-    """Set each token's norm to its folded, singular, masculine form (`linking.vocabulary`)."""
-    for token in doc:
-        token.norm_ = norm_key(token.text) or token.text
+    """Set each token's norm to its folded, singular, masculine form (`linking.vocabulary`).
+    Computed once per distinct word and written through token arrays: no Token object is made
+    for the tens of thousands of tokens of a report."""
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    words, where = numpy.unique(doc.to_array(ORTH), return_inverse=True)
+    norms = [strings.add(norm_key(strings[orth]) or strings[orth]) for orth in words.tolist()]
+    doc.from_array([NORM], numpy.array(norms, dtype=numpy.uint64)[where].reshape(-1, 1))
     return doc
 
 
@@ -128,6 +178,7 @@ def alias_pipeline() -> Language:
         nlp = spacy.load(MODEL, exclude=ALIAS_EXCLUDE)
     nlp.add_pipe("ccas_lemmas")
     nlp.add_pipe("ccas_catalogue_matcher")
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE  # see `prime_tokenizer_cache`
     # spaCy's 1,000,000-character guard is for the parser and NER, which this pipeline does not
     # run; a long report only costs tokenizer memory (about 1 kB per token), which the memory
     # limit of ingest and extract bounds. Any text the reader accepts fits.
@@ -142,12 +193,54 @@ def match_aliases(plain: str, catalogue: Catalogue | None = None) -> Doc:
     """`plain` through the alias pipeline, the aliases those of `catalogue` (a custom catalogue
     gets its own matcher, built once, instead of the default catalogue's)."""
     nlp = alias_pipeline()
+    prime_tokenizer_cache(nlp, plain)
     if catalogue is None or catalogue is default_catalogue():
         return nlp(plain)
     known = _MATCHERS.get(id(catalogue))
     if known is None or known[0] is not catalogue:  # (an id may be reused)
         known = _MATCHERS[id(catalogue)] = (catalogue, CatalogueMatcher(nlp, catalogue))
     return known[1](nlp(plain, disable=["ccas_catalogue_matcher"]))
+
+
+_CHUNK = re.compile(r"\S+")
+TOKENIZER_CACHE_SIZE = 100_000  # chunks; an entry is a few dozen bytes
+_CACHE_FILL: dict[int, tuple[Tokenizer, int]] = {}  # id(tokenizer) -> (it, entries at most)
+
+
+def prime_tokenizer_cache(nlp: Language, text: str) -> None:
+    """Tokenize once, alone, each chunk (text between spaces) that `text` repeats, so that spaCy's
+    tokenizer cache holds it when `text` is tokenized.
+
+    spaCy caches the tokens of a chunk, but stops caching for the rest of a text after the first
+    chunk that is a special case ("etc.", "M."): in a report, most chunks after the first page were
+    split again at each occurrence. A chunk's tokens depend on the chunk alone, so they are the
+    same whether computed or cached (tests/test_tokenizer_regex.py compares them). The cache is
+    bounded and keeps its entries for later texts; before it is full, the pipeline gets a fresh
+    tokenizer with the same rules and expressions (compiled once, shared), which frees the old
+    cache.
+    """
+    counts = Counter(_CHUNK.findall(text))
+    tokenizer = nlp.tokenizer
+    _, filled = _CACHE_FILL.get(id(tokenizer), (tokenizer, 0))
+    filled += len(counts)  # at most one entry per distinct chunk, primed or met in the text
+    if filled > tokenizer.max_cache_size:
+        _CACHE_FILL.pop(id(tokenizer), None)
+        tokenizer = nlp.tokenizer = fresh_tokenizer(tokenizer)
+        filled = len(counts)
+    _CACHE_FILL[id(tokenizer)] = (tokenizer, filled)
+    for chunk, count in counts.items():
+        if count > 1:
+            tokenizer(chunk)
+
+
+def fresh_tokenizer(tokenizer: Tokenizer) -> Tokenizer:
+    """A tokenizer with the settings of `tokenizer` (every one its `to_bytes` keeps) and an empty
+    cache."""
+    return Tokenizer(tokenizer.vocab, rules=tokenizer.rules, prefix_search=tokenizer.prefix_search,
+                     suffix_search=tokenizer.suffix_search,
+                     infix_finditer=tokenizer.infix_finditer, token_match=tokenizer.token_match,
+                     url_match=tokenizer.url_match, faster_heuristics=tokenizer.faster_heuristics,
+                     max_cache_size=tokenizer.max_cache_size)
 
 
 @cache

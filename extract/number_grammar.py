@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-import yaml
-
-from .catalogue import Catalogue, default_catalogue, fold, lemma_key
+from .catalogue import Catalogue, default_catalogue, fold, lemma_key, read_yaml
 from .paths import SCHEMAS_DIR
 
 _SPACE = "[ \u00a0\u202f\u2009\u2007]"  # spaces that group thousands, figure space included
@@ -57,7 +55,7 @@ class Grammar:
     def load(cls, catalogue: Catalogue | None = None) -> Grammar:
         """The grammar of `schemas/quantities.yaml`, with the units of `catalogue` (default: the
         default catalogue's)."""
-        data = yaml.safe_load((SCHEMAS_DIR / "quantities.yaml").read_text(encoding="utf-8"))
+        data = read_yaml((SCHEMAS_DIR / "quantities.yaml").read_text(encoding="utf-8"))
         units: dict[str, str] = {}
         for entry in (catalogue or default_catalogue()).indicators:
             for unit in entry.units:

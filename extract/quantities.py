@@ -53,6 +53,12 @@ _SIRET = re.compile(r"(?<!\d)(?<!\d[ .\u00a0])\d{3}[ .\u00a0]?\d{3}[ .\u00a0]?\d
 _YEAR_PAIR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s?[/-]\s?(?:19|20)?\d{2}(?!\d)")
 _ORDINAL_AFTER = re.compile(r"^\s{0,3}(?:er|ère|ere|e|ème|eme|nd|nde|è)\b")
 _WORD = re.compile(r"[\w'’-]+|[€%]", re.U)
+_YEAR = re.compile(r"(?:19[5-9]\d|20[0-5]\d)")
+_CENTURY_YEAR = re.compile(r"(?:19|20)\d{2}")
+_AGE_RANGE = re.compile(r"^\s?(?:-|–|à|a|et)\s?\d{1,3}\s?(?:ans|mois)\b")
+_SIGN_BEFORE = re.compile(r"[+\-−–]\s?$")
+_FIVE_DIGITS = re.compile(r"\d{5}")
+_CAPITAL_AFTER = re.compile(r"\s[A-ZÉ]")
 _WINDOW = 300  # characters of a line read around a number (bounds the cost on one-line texts)
 
 
@@ -179,22 +185,23 @@ def classify(text: str, quantity: Quantity) -> Role:
         return "ordinal"  # "Partie 2", "Axe 3", "Tableau 4"
     if last_before in g.page_words:
         return "page"
-    if re.fullmatch(r"(?:19[5-9]\d|20[0-5]\d)", raw) and quantity.unit in (None, "%"):
+    if _YEAR.fullmatch(raw) and quantity.unit in (None, "%"):
         return "year"
-    if re.match(r"^\s?(?:-|–|à|a|et)\s?\d{1,3}\s?(?:ans|mois)\b", after):
+    if _AGE_RANGE.match(after):
         return "age"  # the first bound of an age range: "(3-11 ans)", "de 3 à 12 ans", "entre 85 et 94 ans"
     if quantity.unit is None and any(after.lstrip().startswith(w + " ") or
                                      after.lstrip().rstrip() == w for w in g.age_units):
         return "age"
     if quantity.unit == "heures" and _is_clock_time(text, quantity):
         return "time"
-    if re.search(r"[+\-−–]\s?$", before) and (
+    if _SIGN_BEFORE.search(before) and (
         quantity.unit == "%" or after.lstrip().startswith(("%", "pt", "point"))
     ):
         return "change"
-    if any(after.lstrip().startswith(w) for w in g.change_after) and quantity.unit is None:
+    # (a tuple of words: `startswith` and `endswith` try each, as `any` over them would)
+    if after.lstrip().startswith(g.change_after) and quantity.unit is None:
         return "change"
-    if any(before.rstrip().endswith(w) for w in g.change_before):
+    if before.rstrip().endswith(g.change_before):
         return "change"
     if last_before in g.reference_articles and quantity.unit is None and raw.isdigit():
         return "reference"  # "le 115", "au 3919": a number that names a service
@@ -219,8 +226,7 @@ def _is_clock_time(text: str, quantity: Quantity) -> bool:
 
 
 def _is_approx(text: str, start: int) -> bool:
-    before = _before(text, start, 28).rstrip()
-    return any(before.endswith(marker) for marker in grammar().approx_markers)
+    return _before(text, start, 28).rstrip().endswith(grammar().approx_markers)
 
 
 class RoleSpans:
@@ -321,7 +327,7 @@ def find_quantities(text: str, catalogue: Catalogue | None = None) -> list[Quant
         raw = match.group("num")
         words = _words_after(text, unit_from)
         unit, unit_raw, unit_end = match_unit(words, g)
-        if unit_end and re.fullmatch(r"(?:19|20)\d{2}", raw) and "\n" in text[end:unit_end]:
+        if unit_end and _CENTURY_YEAR.fullmatch(raw) and "\n" in text[end:unit_end]:
             unit, unit_raw, unit_end = None, "", None  # a year ending its line, not "2023 attestations"
         quantity = Quantity(
             value=float(number), raw=raw, start=start, end=end, unit=unit,
@@ -333,7 +339,7 @@ def find_quantities(text: str, catalogue: Catalogue | None = None) -> list[Quant
             quantity.role = inside
         elif match.group("sequence"):
             quantity.role = "reference"  # "voir 2.3.1", a version number
-        elif re.fullmatch(r"\d{5}", raw) and re.match(r"\s[A-ZÉ]", text[end : end + 2]):
+        elif _FIVE_DIGITS.fullmatch(raw) and _CAPITAL_AFTER.match(text, end, end + 2):
             quantity.role = "postcode"
         else:
             quantity.role = classify(text, quantity)

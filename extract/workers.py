@@ -211,6 +211,63 @@ class WorkerPool:
         self.idle, self.busy = [], {}
 
 
+def run_ahead(function: Callable[[Any], Any], tasks: Iterable[Any], *,
+              memory_mb: int | None = None, timeout: int | None = None,
+              ) -> Iterator[tuple[Any, tuple[str, Any]]]:
+    """Run `function(task)` for each task, in order, in one worker process that starts the next
+    task as soon as it hands over a result: what the caller does with a result overlaps the next
+    task. Limits and failures as in `WorkerPool.run`; the worker is stopped when the iteration
+    ends or is closed."""
+    context = multiprocessing.get_context("fork")
+
+    def start() -> _Worker:
+        return _Worker(context, function, memory_mb)
+
+    def give(worker: _Worker, task: Any) -> _Worker:
+        try:
+            worker.give(task)
+        except OSError:  # the worker died since its last task
+            worker.stop(kill=True)
+            worker = start()
+            worker.give(task)
+        return worker
+
+    pending = iter(tasks)
+    worker = start()
+    try:
+        task = next(pending, _END)
+        if task is not _END:
+            worker = give(worker, task)
+        while task is not _END:
+            result, dead = _result_of(worker, timeout)
+            following = next(pending, _END)
+            if following is not _END:
+                worker = give(start() if dead else worker, following)
+            yield task, result
+            task = following
+    finally:
+        worker.stop(kill=True)
+
+
+def _result_of(worker: _Worker, timeout: int | None) -> tuple[tuple[str, Any], bool]:
+    """The result of the task `worker` runs, and whether the worker died or was killed."""
+    while True:
+        wait_for = None
+        if timeout:
+            wait_for = max(0.05, worker.started + timeout + KILL_GRACE - time.monotonic())
+        if wait([worker.connection], timeout=wait_for):
+            try:
+                return worker.connection.recv(), False
+            except (EOFError, OSError):
+                worker.process.join(timeout=5)
+                result = ("error", describe_death(worker.process.exitcode))
+                worker.stop(kill=True)
+                return result, True
+        elif timeout and time.monotonic() - worker.started > timeout + KILL_GRACE:
+            worker.stop(kill=True)
+            return ("error", f"took longer than the {timeout} s limit"), True
+
+
 def run_tasks(function: Callable[[Any], Any], tasks: Iterable[Any], *, workers: int = 1,
               memory_mb: int | None = None, timeout: int | None = None,
               ) -> Iterator[tuple[Any, tuple[str, Any]]]:

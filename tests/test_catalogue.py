@@ -42,3 +42,27 @@ def test_json_schemas_in_schemas_folder_are_up_to_date():
 
     for name, text in schema_texts().items():
         assert (SCHEMAS_DIR / name).read_text(encoding="utf-8") == text, name
+
+
+def test_the_fast_yaml_reader_gives_the_same_values_as_safe_load_on_every_rule_file():
+    import yaml
+
+    from extract.catalogue import read_yaml
+    from extract.paths import SCHEMAS_DIR
+
+    files = sorted(SCHEMAS_DIR.glob("*.yaml"))
+    assert len(files) >= 5
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert read_yaml(text) == yaml.safe_load(text), path.name
+    invented = "a: 1\nb: [x, 'y', 2.5, null, true]\nc: {d: 2024-01-31}\ne: |\n  deux\n  lignes\n"
+    assert read_yaml(invented) == yaml.safe_load(invented)
+
+
+def test_folding_keeps_the_rule_for_plain_and_accented_text():
+    from extract.catalogue import fold
+
+    assert fold("Heures RÉALISÉES") == "heures realisees"
+    assert fold("l’Œuvre d’aide") == "l'œuvre d'aide"
+    assert fold("ﬁche") == "fiche"  # a ligature decomposed
+    assert fold("PLAIN ascii 12") == "plain ascii 12"

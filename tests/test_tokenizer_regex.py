@@ -88,3 +88,110 @@ def test_a_text_longer_than_spacys_default_guard_is_tokenized():
     text = "12 usagers accueillis. " * 50_000  # 1.15 million characters
     assert len(alias_pipeline()(text)) == 4 * 50_000
     assert alias_pipeline().max_length > DEFAULT_MAX_BYTES  # any text the reader accepts
+
+
+# The spaCy French token-match expression's shape, invented: anchored alternatives sharing long
+# letter classes, long enough (over MIN_LENGTH) to be grouped.
+def _long_anchored_pattern(words: list[str]) -> str:
+    big = "[a-z" + "".join(chr(c) for c in range(0xE0, 0x24F) if c != 0xF7) + "]"
+    return "(?iu)" + "|".join(f"(?:^{big}+[-]{word}[-]{big}+$)" for word in words)
+
+
+def test_the_grouped_form_is_kept_in_the_cache_and_a_stale_or_damaged_file_is_rebuilt(
+        tmp_path, monkeypatch):
+    from extract import tokenizer_regex
+
+    monkeypatch.setenv("CCAS_EXTRACT_CACHE", str(tmp_path))
+    pattern = _long_anchored_pattern(["sur", "sous", "de", "en", "au"] * 12)
+    assert len(pattern) > tokenizer_regex.MIN_LENGTH
+    expected = tokenizer_regex.group_anchored_alternatives(pattern)
+    assert expected and len(expected) < len(pattern) / 10
+
+    def fresh() -> str | None:
+        tokenizer_regex.factor_anchored_alternatives.cache_clear()  # as in a new process
+        return tokenizer_regex.factor_anchored_alternatives(pattern)
+
+    assert fresh() == expected
+    [stored] = tmp_path.glob("token-match-*.txt")
+    assert stored.read_text(encoding="utf-8").endswith(expected)
+    # A file of another version of the code or of spaCy: another name, never read for this one.
+    other = tokenizer_regex.factor_anchored_alternatives(_long_anchored_pattern(["la"] * 80))
+    assert other != expected and len(list(tmp_path.glob("token-match-*.txt"))) == 2
+    # Damaged (cut short, edited): grouped again, the same result, and the file rewritten.
+    for damage in (stored.read_text(encoding="utf-8")[:-40], "garbage", ""):
+        stored.write_text(damage, encoding="utf-8")
+        assert fresh() == expected
+        assert stored.read_text(encoding="utf-8").endswith(expected)
+    # What is read from the cache compiles to the same matches.
+    samples = ["bas-sur-haut", "bas-sous-l", "x-au-y", "bas-la-haut", "é-en-ç", "-de-"]
+    original, cached = re.compile(pattern), re.compile(fresh())
+    assert [bool(original.match(s)) for s in samples] == [bool(cached.match(s)) for s in samples]
+    assert any(original.match(s) for s in samples)
+
+
+def test_an_unwritable_cache_folder_costs_time_only(tmp_path, monkeypatch):
+    from extract import tokenizer_regex
+
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("CCAS_EXTRACT_CACHE", str(blocked))
+    pattern = _long_anchored_pattern(["sur", "de"] * 30)
+    tokenizer_regex.factor_anchored_alternatives.cache_clear()
+    assert tokenizer_regex.factor_anchored_alternatives(pattern) == \
+        tokenizer_regex.group_anchored_alternatives(pattern)
+
+
+def test_a_primed_tokenizer_cache_gives_the_tokens_computed_without_it():
+    """Chunks tokenized ahead (repeated ones, alone), a cache kept from earlier texts, and a
+    fresh tokenizer once the cache is full: the same tokens and attributes as a tokenizer that
+    never cached across texts."""
+    from extract.nlp import fresh_tokenizer, match_aliases, prime_tokenizer_cache
+
+    nlp = alias_pipeline()
+    texts = [path.read_text(encoding="utf-8") for path in corpus_files()] + [WORDS]
+    # Special cases ("etc.", "M.") early, then repeated chunks, glued punctuation and elisions.
+    texts.append("M. le maire, etc. : l'accueil (l'accueil), 12 repas ; 12 repas. "
+                 "Aujourd'hui, aujourd'hui : 3,5 % (3,5 %) et 1 200 € / 1 200 €. " * 20)
+    attributes = ["text", "whitespace_", "norm_", "is_punct", "like_num", "is_space"]
+
+    def seen(doc) -> list[list]:
+        return [[getattr(t, a) for a in attributes] for t in doc]
+
+    expected = []
+    for text in texts:
+        nlp.tokenizer = fresh_tokenizer(nlp.tokenizer)  # an empty cache for each text
+        expected.append(seen(nlp(text)))
+    size = nlp.tokenizer.max_cache_size
+    nlp.tokenizer.max_cache_size = 3_000  # full every other text: fresh tokenizers on the way
+    first = nlp.tokenizer
+    for text, tokens in zip(texts * 2, expected * 2, strict=True):
+        assert seen(match_aliases(text)) == tokens
+        prime_tokenizer_cache(nlp, text)
+        assert seen(nlp(text)) == tokens
+    assert nlp.tokenizer is not first
+    assert nlp.tokenizer.max_cache_size == 3_000
+    nlp.tokenizer = fresh_tokenizer(nlp.tokenizer)
+    nlp.tokenizer.max_cache_size = size  # as the other tests expect it
+
+
+SPACY_WITHOUT_ITS_COMMAND_LINE = """
+import sys
+import extract.nlp
+assert "spacy" in sys.modules and "spacy.cli" not in sys.modules
+assert not [name for name in ("typer", "rich", "jinja2", "requests") if name in sys.modules]
+nlp = extract.nlp.alias_pipeline()
+assert [t.text for t in nlp("12 dossiers traités, etc.")] == ["12", "dossiers", "traités", ",", "etc."]
+import spacy
+assert spacy.info()["spacy_version"] == spacy.__version__  # the real `spacy.info`, on first use
+import spacy.cli
+from spacy.cli import download, info
+assert callable(download) and spacy.cli.info is info
+print("ok")
+"""
+
+
+def test_spacy_is_imported_without_its_command_line_which_stays_importable():
+    done = subprocess.run([sys.executable, "-c", SPACY_WITHOUT_ITS_COMMAND_LINE],
+                          capture_output=True, text=True, check=False)
+    assert done.stdout.strip() == "ok", done.stderr
+
