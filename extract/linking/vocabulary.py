@@ -17,6 +17,10 @@ from ..catalogue import fold, singular
 
 # A masculine word followed by its inclusive feminine and plural marks.
 _INCLUSIVE = re.compile(r"(?<=[a-z]{3})(?:[.·•‧∙](?:[a-z]{1,5})(?:[.·•‧∙][a-z]{0,2})?|\(e?s?\)s?)$")
+# The same marks after hyphens ("assistant-e-s", "maternel-le-s", "salarié-es"): only feminine
+# endings, so that a compound ("rendez-vous", "aide-soignante") keeps its second word.
+_INCLUSIVE_HYPHEN = re.compile(r"(?<=[a-z]{3})-(?:e|le|ne|euse|rice|trice)(?:-s)?\b"
+                               r"|(?<=[a-z]{3})-(?:es|les|nes|euses|rices|trices)\b")
 # Feminine endings of participles, adjectives and agent nouns, and their masculine.
 _FEMININE = (("trice", "teur"), ("euse", "eur"), ("elle", "el"), ("enne", "en"), ("ive", "if"),
              ("ante", "ant"), ("ente", "ent"), ("iere", "ier"), ("ale", "al"), ("ee", "e"),
@@ -27,7 +31,7 @@ MIN_STEM = 3  # letters left before an ending is read as one
 @lru_cache(maxsize=65536)
 def word_norm(word: str) -> str:
     """The norm of one word (see the module docstring)."""
-    word = fold(word)
+    word = _INCLUSIVE_HYPHEN.sub("", fold(word))
     word = _INCLUSIVE.sub("", word)
     if "·" in word or "." in word[3:]:
         word = re.split(r"[.·]", word)[0]
@@ -46,4 +50,5 @@ def word_norm(word: str) -> str:
 @lru_cache(maxsize=65536)
 def norm_key(text: str) -> str:
     """The norm of every word of `text`, one per word as `lemma_key` gives them."""
-    return " ".join(word_norm(word) for word in fold(text).replace("-", " ").split())
+    text = _INCLUSIVE_HYPHEN.sub("", fold(text))
+    return " ".join(word_norm(word) for word in text.replace("-", " ").split())
