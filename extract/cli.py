@@ -50,14 +50,20 @@ def cli() -> None:
               help="memory limit per worker")
 @click.option("--quiet", is_flag=True, help="no progress bar")
 @click.option("--force", is_flag=True, help="extract again files already stored, even unchanged")
-def ingest(paths, db_path, workers, pdf_reader, timeout, memory_mb, quiet, force):
+@CATALOGUE_OPTION
+def ingest(paths, db_path, workers, pdf_reader, timeout, memory_mb, quiet, force, catalogue_path):
     """Ingest report files and folders (PDF, .txt, .md) into the database.
+
+    Documents stored with another catalogue (or extractor) are extracted again.
 
     Example:
 
         ccas-extract ingest corpus/ --db data/rapports.db
+        ccas-extract ingest reports/ --catalogue my_catalogue.yaml
     """
     from .ingest import ingest as run_ingest
+
+    _catalogue(catalogue_path)  # a bad file is one line, before the database is opened
 
     bars = []  # the progress bar, made once the workers have started (tqdm: 20 ms of start-up)
 
@@ -73,7 +79,7 @@ def ingest(paths, db_path, workers, pdf_reader, timeout, memory_mb, quiet, force
     try:
         result = run_ingest(paths, db_path, workers=workers, pdf_reader=pdf_reader,
                             timeout=timeout, memory_mb=memory_mb, progress=advance,
-                            on_total=set_total, force=force)
+                            on_total=set_total, force=force, catalogue=catalogue_path)
     except StorageError as error:
         for bar in bars:
             bar.close()
@@ -293,7 +299,8 @@ def gold():
 @click.argument("path", type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="file to write [default: gold/<document stem>.json]")
-def gold_draft(path, output):
+@CATALOGUE_OPTION
+def gold_draft(path, output, catalogue_path):
     """Write a draft gold file for a new report, from the extraction, to correct by hand.
 
     Example:
@@ -303,8 +310,9 @@ def gold_draft(path, output):
     from .gold import draft_gold
     from .pipeline import run
 
+    catalogue = _catalogue(catalogue_path)
     try:
-        data = draft_gold(run(path))
+        data = draft_gold(run(path, catalogue=catalogue))
     except ReportError as error:
         raise click.ClickException(str(error)) from None
     target = Path(output or Path("gold") / (Path(path).stem + ".json"))
@@ -319,19 +327,22 @@ def gold_draft(path, output):
 @gold.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False), default=None)
-def gold_check(paths, corpus_dir):
+@CATALOGUE_OPTION
+def gold_check(paths, corpus_dir, catalogue_path):
     """Validate gold files against the catalogue and their document's text.
 
     Example:
 
         ccas-extract gold check gold/*.json
+        ccas-extract gold check my_gold/*.json --catalogue my_catalogue.yaml
     """
     from .gold import load_gold
 
+    catalogue = _catalogue(catalogue_path)
     failed = False
     for path in paths:
         try:
-            gold = load_gold(path, corpus_dir=corpus_dir)
+            gold = load_gold(path, corpus_dir=corpus_dir, catalogue=catalogue)
             click.echo(f"{path}: ok ({len(gold.indicators)} indicators)")
         except GoldError as error:
             failed = True

@@ -5,6 +5,11 @@ extract (`workers.run_tasks`: memory and time limits per document, children that
 main process); only the main process writes, one document per transaction, as each result
 arrives, and then drops it. An interrupted batch leaves whole documents only and the next run
 resumes with what is missing. Every file named or found ends in exactly one count of the summary.
+
+A custom catalogue (`catalogue=` a file) is loaded once, in this process, before anything is
+written; the workers, forked after, extract with that object (its matcher, grammar and linker data
+built once per worker), and the documents carry its version: a document stored with another
+catalogue is stale and extracted again.
 """
 
 from __future__ import annotations
@@ -17,11 +22,16 @@ import threading
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ReportError, StorageError
 from .inputs import find_reports, is_report_text
 from .reader import sha256_of
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
 
 DEFAULT_TIMEOUT = 300
 DEFAULT_MEMORY_MB = 2048
@@ -83,14 +93,15 @@ def _within_limits(work: Callable, args: tuple, timeout: int) -> tuple[str, obje
         return "error", f"unexpected error: {type(error).__name__}: {error}".splitlines()[0]
 
 
-def extract_task(task: Task) -> tuple[str, object]:
-    """Worker: read and extract one file. Returns ("ok", rows), ("not_report", why) or ("error", why)."""
-    return _within_limits(_extract, (task,), task.timeout)
+def extract_task(task: Task, catalogue: Catalogue | None = None) -> tuple[str, object]:
+    """Worker: read and extract one file (with `catalogue`, default the packaged one). Returns
+    ("ok", rows), ("not_report", why) or ("error", why)."""
+    return _within_limits(_extract, (task, catalogue), task.timeout)
 
 
-def _extract(task: Task) -> tuple[str, object]:
+def _extract(task: Task, catalogue: Catalogue | None) -> tuple[str, object]:
     status, payload = _read(task)
-    return _rows(payload) if status == "ok" else (status, payload)
+    return _rows(payload, catalogue) if status == "ok" else (status, payload)
 
 
 def _read(task: Task) -> tuple[str, object]:
@@ -106,11 +117,11 @@ def _read(task: Task) -> tuple[str, object]:
     return "ok", document
 
 
-def _rows(document) -> tuple[str, object]:
+def _rows(document, catalogue: Catalogue | None = None) -> tuple[str, object]:
     from .pipeline import process
     from .store import extraction_rows
 
-    return "ok", extraction_rows(process(document))
+    return "ok", extraction_rows(process(document, catalogue=catalogue))
 
 
 def read_task(task: Task) -> tuple[str, object]:
@@ -122,16 +133,17 @@ def read_task(task: Task) -> tuple[str, object]:
         else (status, payload)
 
 
-def extract_read(item: tuple[Task, str, object]) -> tuple[str, object]:
+def extract_read(item: tuple[Task, str, object],
+                 catalogue: Catalogue | None = None) -> tuple[str, object]:
     """Extracting worker of a pipelined batch: the rows of a document `read_task` read; a
     reading that failed passes through."""
     task, status, payload = item
     if status == "unread":  # a batch too small to read ahead: read here
-        return extract_task(task)
+        return extract_task(task, catalogue)
     if status != "ok":
         return status, payload
-    return _within_limits(lambda pickled: _rows(pickle.loads(pickled)), (payload,),  # noqa: S301
-                          task.timeout)
+    return _within_limits(lambda pickled: _rows(pickle.loads(pickled), catalogue),  # noqa: S301
+                          (payload,), task.timeout)
 
 
 def _gold_task(task: Task) -> tuple[str, object]:
@@ -167,7 +179,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, workers: int | N
            memory_mb: int = DEFAULT_MEMORY_MB,
            progress: Callable[[int], object] | None = None,
            on_total: Callable[[int], object] | None = None,
-           force: bool = False) -> IngestResult:
+           force: bool = False, catalogue: str | Path | None = None) -> IngestResult:
     """Ingest report files and folders into the SQLite database at `db_path`.
 
     A file already stored is skipped unless the extractor or catalogue changed since it was
@@ -177,48 +189,69 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path, *, workers: int | N
     :param timeout: seconds allowed per document
     :param memory_mb: address-space limit per worker, in MB
     :param progress: called with 1 after each file
+    :param catalogue: a custom catalogue file (default: the packaged catalogue); the database's
+        ``catalogue`` table describes it, and documents stored with another one are extracted again
+    :raises CatalogueError: the catalogue file is bad (before anything is written)
     :raises StorageError: the database cannot be written (disk full, read-only, not a database)
     """
+    from .catalogue import default_catalogue, load_catalogue
+    from .versions import current_versions
     from .workers import WorkerPool
 
+    loaded = load_catalogue(catalogue) if catalogue else None
+    versions = current_versions(catalogue, loaded)
     result = IngestResult()
     found = find_reports(paths)
     result.failed.extend(found.problems)
     result.not_reports.extend(found.not_reports)
     # Workers start now and load the models while this process opens the database and hashes.
     count = min(workers or os.cpu_count() or 1, max(1, len(found.files)))
-    function = extract_read if _pipelined(count, len(found.files)) else extract_task
+    pipelined = _pipelined(count, len(found.files))
+    # fork: each worker holds the one catalogue object loaded here, nothing is read again
+    function = partial(extract_read if pipelined else extract_task, catalogue=loaded)
     pool = WorkerPool(function, workers=count, memory_mb=memory_mb, timeout=timeout,
-                      warm_up=_warm_up) if found.files else None
+                      warm_up=partial(_warm_up, loaded)) if found.files else None
     try:
         return _ingest_found(found, db_path, pool, result, pdf_reader, timeout, progress, on_total,
-                             force)
+                             force, pipelined=pipelined, catalogue=loaded or default_catalogue(),
+                             versions=versions)
     finally:
         if pool:
             pool.close()
 
 
-def _warm_up() -> None:
-    from .nlp import alias_pipeline
+def _warm_up(catalogue: Catalogue | None = None) -> None:
+    from .nlp import alias_pipeline, match_aliases
+    from .number_grammar import grammar_for
     from .pipeline import process  # noqa: F401 - imports every step
 
     alias_pipeline()
+    if catalogue is not None:  # its own matcher and unit grammar, built once per worker
+        match_aliases("", catalogue)
+        grammar_for(catalogue)
 
 
 def _ingest_found(found, db_path, pool, result: IngestResult, pdf_reader: str, timeout: int,
-                  progress, on_total, force: bool) -> IngestResult:
-    from .catalogue import default_catalogue
-    from .store import open_db, stale_documents, stored_path, write_catalogue, write_rows_once
+                  progress, on_total, force: bool, *, pipelined: bool, catalogue: Catalogue,
+                  versions: dict[str, str]) -> IngestResult:
+    from .store import (
+        open_db,
+        prune_catalogue,
+        stale_documents,
+        stored_path,
+        write_catalogue,
+        write_rows_once,
+    )
     from .workers import run_ahead
 
     try:
         db = open_db(db_path)
-        write_catalogue(db, default_catalogue())
+        write_catalogue(db, catalogue)
     except sqlite3.Error as error:
         raise StorageError(db_path, _storage_reason(error)) from None
     if on_total:
         on_total(len(found.files))
-    stale = stale_documents(db)
+    stale = stale_documents(db, versions)
 
     def tick() -> None:
         if progress:
@@ -254,18 +287,19 @@ def _ingest_found(found, db_path, pool, result: IngestResult, pdf_reader: str, t
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     reading = None
-    if pool and pool.function is extract_read and len(todo) > 1:
+    if pool and pipelined and len(todo) > 1:
         # A reader process reads the next file while the worker extracts the current one.
         reading = run_ahead(read_task, todo, memory_mb=pool.memory_mb, timeout=timeout)
         todo = ((task, *result) for task, result in reading)
-    elif pool and pool.function is extract_read:
+    elif pool and pipelined:
         todo = [(task, "unread", None) for task in todo]
     try:
         with closing(_unwrapped(pool.run(todo)) if pool else (x for x in ())) as results:
             for task, (status, payload) in results:
                 if status == "ok":
                     try:
-                        written = write_rows_once(db, *payload, replace=task.replace)
+                        written = write_rows_once(db, *payload, replace=task.replace,
+                                                  versions=versions)
                     except sqlite3.Error as error:
                         raise StorageError(db_path, _storage_reason(error)) from None
                     (result.ingested if written else result.unchanged).append(task.path)
@@ -277,7 +311,8 @@ def _ingest_found(found, db_path, pool, result: IngestResult, pdf_reader: str, t
                     result.failed.append((task.path, str(payload)))
                 del payload
                 tick()
-        result.stale_left = len(stale_documents(db))
+        result.stale_left = len(stale_documents(db, versions))
+        prune_catalogue(db, catalogue)  # the indicators of documents extracted again
     finally:
         if reading:
             reading.close()  # the reader process is stopped

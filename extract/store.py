@@ -125,7 +125,8 @@ def open_evaluation_db(path: str | Path) -> sqlite_utils.Database:
 
 
 def write_catalogue(db: sqlite_utils.Database, catalogue: Catalogue) -> None:
-    """Replace the ``catalogue`` table with the loaded catalogue."""
+    """Make the ``catalogue`` table describe `catalogue`: its indicators written, and those of
+    another catalogue dropped unless stored values still refer to them (`prune_catalogue`)."""
     rows = [
         {"id": entry.id, "label": entry.label, "domain": entry.domain, "kind": entry.kind,
          "unit": entry.unit, "units": json.dumps(entry.units, ensure_ascii=False),
@@ -134,6 +135,18 @@ def write_catalogue(db: sqlite_utils.Database, catalogue: Catalogue) -> None:
     ]
     with write_transaction(db):
         db[CATALOGUE].upsert_all(rows, pk="id")
+    prune_catalogue(db, catalogue)
+
+
+def prune_catalogue(db: sqlite_utils.Database, catalogue: Catalogue) -> None:
+    """Drop the ``catalogue`` rows that are not `catalogue`'s and that no stored value refers to
+    (a document made with another catalogue keeps the description of its indicators until it is
+    extracted again)."""
+    ids = [entry.id for entry in catalogue.indicators]
+    with write_transaction(db):
+        db.execute(f"delete from {CATALOGUE} where id not in (select value from json_each(?)) "
+                   f"and id not in (select indicator from {INDICATORS} where indicator is not null)",
+                   [json.dumps(ids)])
 
 
 def document_id(sha256: str) -> str:
@@ -192,9 +205,10 @@ def write_extraction(db: sqlite_utils.Database, extraction: Extraction) -> None:
 
 
 def write_rows(db: sqlite_utils.Database, document_row: dict, section_rows: list[dict],
-               indicator_rows: list[dict]) -> None:
-    """Write one document's rows (from `extraction_rows`) in a single transaction."""
-    document_row = {**document_row, **publication_columns(document_row)}
+               indicator_rows: list[dict], *, versions: dict[str, str] | None = None) -> None:
+    """Write one document's rows (from `extraction_rows`) in a single transaction; `versions`:
+    those of the extractor and catalogue that made them (default: the packaged catalogue's)."""
+    document_row = {**document_row, **publication_columns(document_row, versions)}
     with db.atomic():
         delete_document(db, path=document_row["path"])
         delete_document(db, doc_id=document_row["id"])
@@ -241,14 +255,15 @@ def stored_path(db: sqlite_utils.Database, sha256: str) -> str | None:
 
 
 def write_rows_once(db: sqlite_utils.Database, document_row: dict, section_rows: list[dict],
-                    indicator_rows: list[dict], *, replace: bool = False) -> bool:
+                    indicator_rows: list[dict], *, replace: bool = False,
+                    versions: dict[str, str] | None = None) -> bool:
     """Write one document's rows unless another run stored this content under this path
     meanwhile (or, with `replace`, whatever is stored); return True when written. One
     transaction holding the write lock throughout."""
     with write_transaction(db):
         if not replace and stored_path(db, document_row["sha256"]) == document_row["path"]:
             return False
-        write_rows(db, document_row, section_rows, indicator_rows)
+        write_rows(db, document_row, section_rows, indicator_rows, versions=versions)
     return True
 
 
@@ -274,11 +289,12 @@ def document_title(row: dict) -> str:
     return f"{name}, {row['report_year']}" if row.get("report_year") else name
 
 
-def publication_columns(document_row: dict) -> dict:
-    """The document columns added for publication: title and the versions that made the row."""
+def publication_columns(document_row: dict, versions: dict[str, str] | None = None) -> dict:
+    """The document columns added for publication: title and the versions that made the row
+    (`versions`, default those of the packaged catalogue)."""
     from .versions import current_versions
 
-    return {"title": document_title(document_row), **current_versions()}
+    return {"title": document_title(document_row), **(versions or current_versions())}
 
 
 def search_rows(document_id: str, section_rows: list[dict]) -> list[dict]:
@@ -369,11 +385,13 @@ def create_views(db: sqlite_utils.Database) -> None:
             db.execute(sql)
 
 
-def stale_documents(db: sqlite_utils.Database) -> set[str]:
-    """The sha256 of stored documents made by another extractor or catalogue version."""
+def stale_documents(db: sqlite_utils.Database,
+                    versions: dict[str, str] | None = None) -> set[str]:
+    """The sha256 of stored documents made by another extractor or catalogue version than
+    `versions` (default: the current extractor and the packaged catalogue)."""
     from .versions import current_versions
 
-    versions = current_versions()
+    versions = versions or current_versions()
     return {row["sha256"] for row in db.query(
         f"select sha256 from {DOCUMENTS} where extractor_version is not :extractor_version "
         "or catalogue_version is not :catalogue_version", versions)}
