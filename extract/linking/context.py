@@ -193,6 +193,7 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
         intro = _list_intro_start(document.text, line_start)
         if intro is not None:
             before_range = (max(intro, previous_end), before_range[1])
+    label_range = _within_parentheses(plain, quantity, line_start, line_end, label_range)
     # A clause is never longer than this: a text without line breaks or clause marks (a
     # converter's single line) must not make every number read the whole document.
     label_range = (label_range[0], min(label_range[1], label_range[0] + MAX_CLAUSE_CHARS))
@@ -210,6 +211,21 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
     )
     context.scope = find_scope(plain, quantity, table.row if table else "")
     return context
+
+
+def _within_parentheses(plain: str, quantity: Quantity, line_start: int, line_end: int,
+                        label_range: tuple[int, int]) -> tuple[int, int]:
+    """A number inside parentheses on its line has its label end at the closing one: the words
+    after it belong to the sentence around ("(11 communes, 9.500 habitants) a ajouté l'action
+    sociale" counts no action sociale). The words before stay its clause: "provient de la
+    communauté de communes (405.000 euros)" names the amount."""
+    opening = plain.rfind("(", line_start, quantity.start)
+    if opening < 0 or ")" in plain[opening:quantity.start]:
+        return label_range
+    closing = plain.find(")", quantity.end, line_end)
+    if closing < 0:
+        return label_range
+    return label_range[0], max(label_range[0], min(label_range[1], closing))
 
 
 BULLET_LINE = re.compile(r"^\s*[-–—»•▪●◦■]\s")
