@@ -140,12 +140,21 @@ def _fit_choice(documents: list[GoldDocument], c: float, names: list[str]) -> We
 
 def _best_threshold(documents: list[GoldDocument], weights: Weights) -> float:
     """The threshold reaching the best mean F1 of the documents (each weighs the same, as in
-    the fit: a long report does not set the threshold for short ones), then the best micro F1."""
-    def quality(t: float) -> tuple[float, float, float]:
+    the fit: a long report does not set the threshold for short ones), averaged with its two
+    neighbours on the grid: a threshold at the edge of a cliff turns on a few numbers of the
+    documents it was fitted on, and a report left out has other numbers near it."""
+    def quality(t: float) -> tuple[float, float]:
         scores = [score(doc, weights.model_copy(update={"threshold": t})).counts
                   for doc in documents]
-        return (sum(c.f1 for c in scores) / len(scores), sum_counts(scores).f1, -abs(t - 0.5))
-    return max(THRESHOLDS, key=quality)
+        return sum(c.f1 for c in scores) / len(scores), sum_counts(scores).f1
+
+    qualities = [quality(t) for t in THRESHOLDS]
+
+    def smoothed(i: int) -> tuple[float, float, float]:
+        near = [qualities[j][0] for j in (i - 1, i, i + 1) if 0 <= j < len(THRESHOLDS)]
+        return sum(near) / len(near), qualities[i][1], -abs(THRESHOLDS[i] - 0.5)
+
+    return THRESHOLDS[max(range(len(THRESHOLDS)), key=smoothed)]
 
 
 def micro_f1(documents: list[GoldDocument], weights: Weights) -> float:
