@@ -335,3 +335,20 @@ def test_a_teams_half_time_is_its_working_time():
     # gold-format.md, convention 2: the working time of a team of any size
     text = "ACCOMPAGNEMENT VERS LE LOGEMENT\n\nÉQUIPE\n\n0,5 ETP coordinatrice du dispositif\n"
     assert ("rh.etp", 0.5, 2023) in linked(text)
+
+
+
+def test_a_worded_table_row_goes_on_from_no_row_above():
+    from extract.catalogue import default_catalogue
+    from extract.linking.lists import continues_previous
+    from extract.quantities import find_quantities
+
+    text = ("SOINS INFIRMIERS À DOMICILE\n\n"
+            "Année\t2021\t2022\t2023\n"
+            "Taux d'occupation\t91%\t88,5%\t86%\n"
+            "ETP coordination / soins\t12,4\t12,9\t13,2\n")
+    plain = document(text).plain
+    numbers = {q.raw: q for q in find_quantities(plain, default_catalogue()) if q.role == "value"}
+    # the first cell of a worded row is no further occupancy rate
+    assert not continues_previous(plain, numbers["86"], numbers["12,4"])
+    assert ("rh.etp", 12.4, 2021) in linked(text)
