@@ -31,6 +31,7 @@ from .linking.lists import continues_previous
 from .linking.lookups import AliasSpans, CatalogueIndex
 from .linking.minor import local_heading
 from .linking.roles import value_role
+from .linking.scope import scope_of_link
 from .linking.teams import role_lines
 from .linking.text import line_bounds
 from .linking.weights import Weights
@@ -213,7 +214,8 @@ def _value(collected: Collected, number: Number, linked: tuple[Candidate, float]
         value=quantity.value,
         unit=_unit_for(entry, quantity) if entry else quantity.unit,
         year=number.year,
-        scope=context.scope,
+        scope=scope_of_link(context.scope, context.table.row if context.table else "",
+                            number.evidence.sources.get(entry.id, set())) if entry else context.scope,
         approx=quantity.approx,
         evidence=document.text[quantity.start : end],
         start=quantity.start,

@@ -96,11 +96,12 @@ def _wide_cells(line: Line) -> list[tuple[str, int, int]]:
 # --- finding runs of rows -----------------------------------------------------------------------
 
 
-def _runs(lines: list[Line], is_row) -> Iterator[list[Line]]:
-    """Maximal runs of consecutive lines (blank lines inside a run are skipped) that are rows."""
+def _runs(lines: list[Line], is_row, continues=None) -> Iterator[list[Line]]:
+    """Maximal runs of consecutive lines (blank lines inside a run are skipped) that are rows;
+    `continues` accepts, inside a run, a row too sparse to start one."""
     run: list[Line] = []
     for line in lines:
-        if is_row(line):
+        if is_row(line) or (run and continues is not None and continues(line)):
             run.append(line)
         elif line.is_blank and run:
             continue
@@ -114,6 +115,12 @@ def _runs(lines: list[Line], is_row) -> Iterator[list[Line]]:
 
 def _is_tab_row(line: Line) -> bool:
     return "\t" in line.text and sum(1 for cell in line.text.split("\t") if cell.strip()) >= 2
+
+
+def _continues_tab_rows(line: Line) -> bool:
+    """A row of one figure under other rows, its label cell empty ("\t\t37 944 274 €", the
+    total of a column): part of the table above."""
+    return line.text.startswith("\t") and any(cell.strip() for cell in line.text.split("\t"))
 
 
 def _is_markdown_row(line: Line) -> bool:
@@ -190,7 +197,7 @@ def find_tables(document: Document) -> list[Table]:
     tables = []
     for page in document.pages:
         lines = page.lines
-        for run in _runs(lines, _is_tab_row):
+        for run in _runs(lines, _is_tab_row, _continues_tab_rows):
             tables.append(_build([_tab_cells(line) for line in run], run, "tabs"))
         for run in _runs(lines, _is_markdown_row):
             rows = [line for line in run if not _MARKDOWN_RULE.match(line.text)]

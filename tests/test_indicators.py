@@ -315,3 +315,40 @@ def test_a_pdf_minor_heading_in_body_type_names_the_service_as_in_the_text(tmp_p
     key = [(v.indicator, v.value) for v in run(source).indicators if v.indicator]
     assert ("rh.agents", 9) in key
     assert [(v.indicator, v.value) for v in run(pdf).indicators if v.indicator] == key
+
+
+def test_a_number_in_parentheses_reads_no_words_after_them():
+    # the words after the closing parenthesis are the sentence's, not the number's label
+    text = ("Présentation\n\nLe syndicat intercommunal (14 communes, 12.300 habitants) a confié "
+            "l'aide à domicile et l'action sociale au CIAS en 2021.\n")
+    assert ("territoire.habitants", 12300, 2023) in linked(text)
+
+
+def test_a_line_going_on_from_a_year_line_takes_its_year():
+    text = ("MISES À L'ABRI\n\nACTIVITÉ 2023\n\n2023 : 4 familles hébergées en urgence\nsoit 61 nuitées\n\n"
+            "2022 : 6 familles hébergées en urgence\nsoit 95 nuitées\n")
+    nights = [v for v in linked(text) if v[0] == "hebergement.nuitees"]
+    assert nights == [("hebergement.nuitees", 61, 2023), ("hebergement.nuitees", 95, 2022)]
+
+
+def test_a_teams_half_time_is_its_working_time():
+    # gold-format.md, convention 2: the working time of a team of any size
+    text = "ACCOMPAGNEMENT VERS LE LOGEMENT\n\nÉQUIPE\n\n0,5 ETP coordinatrice du dispositif\n"
+    assert ("rh.etp", 0.5, 2023) in linked(text)
+
+
+
+def test_a_worded_table_row_goes_on_from_no_row_above():
+    from extract.catalogue import default_catalogue
+    from extract.linking.lists import continues_previous
+    from extract.quantities import find_quantities
+
+    text = ("SOINS INFIRMIERS À DOMICILE\n\n"
+            "Année\t2021\t2022\t2023\n"
+            "Taux d'occupation\t91%\t88,5%\t86%\n"
+            "ETP coordination / soins\t12,4\t12,9\t13,2\n")
+    plain = document(text).plain
+    numbers = {q.raw: q for q in find_quantities(plain, default_catalogue()) if q.role == "value"}
+    # the first cell of a worded row is no further occupancy rate
+    assert not continues_previous(plain, numbers["86"], numbers["12,4"])
+    assert ("rh.etp", 12.4, 2021) in linked(text)

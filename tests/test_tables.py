@@ -102,3 +102,35 @@ def test_an_aligned_cell_keeps_its_no_break_thousands_space(tmp_path):
     assert (table.n_rows, table.n_cols) == (3, 3)
     cell = table.cell_at(text.index("11\u00a0004"))
     assert cell.text == "11\u00a0004" and table.year_of(cell) == 2023
+
+
+def test_a_total_row_with_an_empty_label_cell_stays_in_its_table(tmp_path):
+    text = ("Budget de fonctionnement\n"
+            "Chapitre\tRéalisé\tVoté\n"
+            "60. Achats\t12 400 €\t13 000 €\n"
+            "64. Personnel\t201 350 €\t204 000 €\n"
+            "\t213 750 €\t217 000 €\n"
+            "\t\t\t\n"
+            "Le budget a été exécuté à 98 %.\n")
+    document = _doc(tmp_path, text)
+    [table] = document.tables
+    assert table.n_rows == 4
+    cell = table.cell_at(text.index("217 000"))
+    assert (cell.row, cell.col) == (3, 2) and table.column_header(cell.col) == "Voté"
+
+
+def test_a_number_in_a_row_label_is_read_from_the_typed_table(tmp_path):
+    from extract.catalogue import default_catalogue
+    from extract.linking.context import typed_table_context
+    from extract.quantities import find_quantities
+
+    text = ("Libellé\tMontant\n"
+            "2183 Matériel de bureau\t1 480,00 €\n"
+            "Report N-1\t3 200,00 €\n")
+    document = _doc(tmp_path, text)
+    quantities = {q.raw: q for q in find_quantities(document.plain, default_catalogue())}
+    account, _, _ = typed_table_context(document, document.plain, quantities["2183"])
+    assert account.account and account.row == "Matériel de bureau"
+    assert account.header == "Libellé" and account.header_year is None
+    amount, start, end = typed_table_context(document, document.plain, quantities["1 480,00"])
+    assert amount.row == "Matériel de bureau" and document.text[start:end] == "1 480,00 €"

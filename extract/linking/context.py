@@ -16,7 +16,7 @@ from ..document import Document
 from ..quantities import Quantity
 from ..sections import Section, section_at, section_path
 from .scope import find_scope
-from .text import YEAR, line_bounds, lines_above, year_value
+from .text import line_bounds, lines_above
 
 CLAUSE_BREAK = re.compile(r"[;:.!?](?:\s|$)|\s[-–—]\s|,\s(?=[A-ZÉ]|dont\b)|\n\s*\n")
 WRAP_LOOKBACK_LINES = 4  # lines of a wrapped clause read back from a number
@@ -124,46 +124,6 @@ def clause_after(text: str, end: int, line_end: int) -> str:
 _ACCOUNT = re.compile(r"^\s*\d{2,6}(?:\s*\+\s*\d{2,4})?\.?(?:\s|$)")
 
 
-def table_context(plain: str, quantity: Quantity) -> Table | None:
-    """For a number in a tab-separated row: its row label, column header and the table caption."""
-    line_start, line_end = line_bounds(plain, quantity.start)
-    row = plain[line_start:line_end]
-    if "\t" not in row:
-        return None
-    column = row[: quantity.start - line_start].count("\t")
-    cells = row.split("\t")
-    table = Table(value_columns=sum(bool(re.search(r"\d", c)) for c in cells[1:]))
-    label = cells[0].strip() if not starts_with_number(cells[0]) or _ACCOUNT.match(cells[0]) else ""
-    if re.fullmatch(r"\d{2,6}", label) and len(cells) > 2:  # account number, then label
-        label = cells[1].strip()
-        table.account = True
-    elif _ACCOUNT.match(label):
-        label = _ACCOUNT.sub("", label).strip()
-        table.account = True
-    table.row = label
-    for _, previous in lines_above(plain, line_start):
-        if "\t" in previous:
-            cells_above = previous.split("\t")
-            # a header row names columns: words and years ("Résultats / exercice 2019"), no amounts
-            numeric = sum(bool(re.search(r"\d{2}", YEAR.sub("", c))) for c in cells_above[1:])
-            years = [YEAR.fullmatch(c.strip()) for c in cells_above]
-            if any(years) or numeric == 0:
-                if column < len(cells_above):
-                    table.header = cells_above[column].strip()
-                    year = years[column] if column < len(years) else None
-                    table.header_year = year_value(year) if year else None
-                break
-        elif previous.strip():
-            table.caption = previous.strip()
-            break
-    if not table.caption:
-        # caption above the whole table block
-        table.caption = next((previous.strip() for _, previous in lines_above(plain, line_start)
-                              if previous.strip() and "\t" not in previous), "")
-    return table
-
-
-
 def typed_table_context(document: Document, plain: str, quantity: Quantity,
                         tables: list | None = None) -> tuple[Table, int, int] | None:
     """For a number in a body cell of one of the document's typed tables (`Document.tables`):
@@ -176,16 +136,19 @@ def typed_table_context(document: Document, plain: str, quantity: Quantity,
         return None
     typed = tables[index]
     cell = typed.cell_at(quantity.start)
-    if cell is None or cell.row < typed.header_rows or cell.col < typed.stub_columns:
+    if cell is None or cell.row < typed.header_rows:
         return None
     if typed.label_rows and typed.cell(cell.row + 1, cell.col) is None:
         return None
     label = typed.row_label(cell.row)
+    in_stub = cell.col < typed.stub_columns  # an account number or a figure inside a row label
     table = Table(value_columns=sum(bool(re.search(r"\d", c.text)) for c in typed.row(cell.row)
                                     if c.col >= typed.stub_columns),
                   header=typed.measure_of(cell) if typed.label_rows else typed.column_header(cell.col),
-                  header_year=typed.year_of(cell))
+                  header_year=None if in_stub else typed.year_of(cell))
     accounts = typed.year_axis != "rows"  # a stub of years holds no account numbers
+    if in_stub and starts_with_number(label) and not _ACCOUNT.match(label):
+        label = ""  # a row label that starts with a figure is no label of that figure
     if accounts and re.fullmatch(r"\d{2,6}", label) and typed.stub_columns == 1 and cell.col > 1:
         label = typed.cell(cell.row, 1).text if typed.cell(cell.row, 1) else label
         table.account = True
@@ -206,15 +169,10 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
     line = plain[line_start:line_end]
     unit_end = quantity.unit_end or quantity.end
     typed = typed_table_context(document, plain, quantity)
-    table = typed[0] if typed else table_context(plain, quantity)
+    table = typed[0] if typed else None
     alone = not re.sub(r"[\d\s€%.,+\-*]", "", line.replace(quantity.raw, ""))
-    if table:
-        if typed:
-            cell_start, cell_end = typed[1], typed[2]
-        else:
-            cell_start = plain.rfind("\t", line_start, quantity.start) + 1 or line_start
-            cell_end = plain.find("\t", quantity.end, line_end)
-            cell_end = line_end if cell_end < 0 else cell_end
+    if typed:
+        table, cell_start, cell_end = typed
         label_range = (quantity.end, max(cell_end, min(unit_end, line_end)))
         before_range = (cell_start, quantity.start)
     elif alone or unit_end > line_end:
@@ -235,6 +193,7 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
         intro = _list_intro_start(document.text, line_start)
         if intro is not None:
             before_range = (max(intro, previous_end), before_range[1])
+    label_range = _within_parentheses(plain, quantity, line_start, line_end, label_range)
     # A clause is never longer than this: a text without line breaks or clause marks (a
     # converter's single line) must not make every number read the whole document.
     label_range = (label_range[0], min(label_range[1], label_range[0] + MAX_CLAUSE_CHARS))
@@ -252,6 +211,21 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
     )
     context.scope = find_scope(plain, quantity, table.row if table else "")
     return context
+
+
+def _within_parentheses(plain: str, quantity: Quantity, line_start: int, line_end: int,
+                        label_range: tuple[int, int]) -> tuple[int, int]:
+    """A number inside parentheses on its line has its label end at the closing one: the words
+    after it belong to the sentence around ("(11 communes, 9.500 habitants) a ajouté l'action
+    sociale" counts no action sociale). The words before stay its clause: "provient de la
+    communauté de communes (405.000 euros)" names the amount."""
+    opening = plain.rfind("(", line_start, quantity.start)
+    if opening < 0 or ")" in plain[opening:quantity.start]:
+        return label_range
+    closing = plain.find(")", quantity.end, line_end)
+    if closing < 0:
+        return label_range
+    return label_range[0], max(label_range[0], min(label_range[1], closing))
 
 
 BULLET_LINE = re.compile(r"^\s*[-–—»•▪●◦■]\s")

@@ -153,6 +153,14 @@ def _unit_only(f: Facts) -> float:
                                          or f.continues))
 
 
+@feature("unit_specific_only")
+def _unit_specific_only(f: Facts) -> float:
+    """Nothing but the unit supports the pair, and that unit is counted by this indicator only
+    ("976 rendez-vous administratifs"): the noun itself names the measure, less surely than an
+    alias but more than a unit many indicators share."""
+    return float(_unit_only(f) and f.specific_unit)
+
+
 @feature("unit_none")
 def _unit_none(f: Facts) -> float:
     """The number has no unit of its own."""

@@ -8,6 +8,7 @@ from ..quantities import Quantity
 
 _LIST_GAP = re.compile(r"^(?:(?!\n\s*\n)[^.;!?]){0,60}?(?:,|\bet\b|\bdont\b|/|\bpuis\b)[^.;!?]{0,12}$")
 _PART = re.compile(r"\bdont\s*$")
+_NEW_ROW_LABEL = re.compile(r"\n[^\n\t]*[^\W\d_][^\n\t]*\t")  # a line break, words, a cell break
 
 
 def continues_previous(plain: str, previous: Quantity, quantity: Quantity) -> bool:
@@ -17,6 +18,8 @@ def continues_previous(plain: str, previous: Quantity, quantity: Quantity) -> bo
     if quantity.noun:
         return False
     gap = re.sub(r"\([^()]*\)", "", plain[previous.unit_end or previous.end : quantity.start])
+    if _NEW_ROW_LABEL.search(gap):
+        return False  # the first cell of a table row with a label of its own goes on from nothing
     if _PART.search(gap.replace("*", " ").rstrip()) and not re.search(r"[.!?;]\s|\n\s*\n", gap.lstrip()):
         return True
     same_noun = quantity.unit is None or quantity.unit == previous.unit

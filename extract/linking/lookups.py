@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from ..catalogue import Catalogue, Indicator, fold, lemma_key
+from ..number_grammar import grammar_for
 from ..quantities import Quantity
 from .context import ASIDE
 from .roles import role_cues
@@ -43,6 +44,10 @@ class CatalogueIndex:
             entry.id: {lemma_key(unit) for unit in entry.units} for entry in self.catalogue.indicators
         }
         self._label_cache: dict[tuple[str, bool], set[str]] = {}
+        # units of measure ("ETP", "h", "km"), which name what a row measures, never a thing
+        # the row is about
+        self.measure_unit_keys = frozenset(
+            lemma_key(unit) for unit in grammar_for(self.catalogue).glued_units)
         self._entity_cache: dict[tuple[str, bool], set[str]] = {}
         self._service_cache: dict[str, frozenset[str]] = {}
         # "la commune de Peyriac", "un accueil de loisirs": one thing of the unit
@@ -197,7 +202,8 @@ class CatalogueIndex:
             single = fold(row)
             self._entity_cache[row, caption] = {
                 entry_id for entry_id, units in self.unit_keys.items()
-                if any(key.startswith(unit + " ") or caption and key == unit for unit in units)
+                if any((key.startswith(unit + " ") or caption and key == unit)
+                       and unit not in self.measure_unit_keys for unit in units)
                 or self.one_of_unit_patterns[entry_id].search(single)
             }
         return self._entity_cache[row, caption]

@@ -38,3 +38,12 @@ def find_scope(plain: str, quantity: Quantity, table_label: str) -> str:
     return ""
 
 
+def scope_of_link(scope: str, table_row: str, places: set[str]) -> str:
+    """The scope of a linked value: a table's row label is its scope unless the indicator's
+    alias was found in that row ("Taux d'occupation réel en %  82 %  81 %"): a row naming the
+    measure names no site or service, and the same rate said again in a sentence below is
+    the same fact."""
+    if table_row and "row" in places and scope == table_row.split("  ")[0][:60]:
+        return ""
+    return scope
+

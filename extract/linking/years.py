@@ -12,6 +12,7 @@ from .text import YEAR, line_bounds, lines_above, year_value
 TARGET_SECTION = re.compile(r"perspective|objectifs? 20|projet", re.I)
 _YEAR_LEAD = re.compile(r"^\W*(?:en\s+|année\s+)?((?:19|20)\d{2})\s*[:,\-–]\s*$", re.I)
 _YEAR_HEADING = re.compile(r"^\W*(?:[^\d\n]{0,40}\s)?((?:19|20)\d{2})\s*:?\W*$")
+_CLAUSE_YEAR_LEAD = re.compile(r"^\W*(?:en\s+)?((?:19|20)\d{2})\s*[:\-–]\s", re.I)
 HEADING_LOOKBACK_LINES = 12
 _NARRATIVE_YEAR = re.compile(r"\ben\s+((?:19|20)\d{2})\b", re.I)
 
@@ -45,6 +46,9 @@ def find_year(plain: str, quantity: Quantity, context: Context, report_year: int
         return year_value(years[-1])
     if years and re.search(r"\b(?:en|exercice|année)\s+$", before[: years[-1].start()], re.I):
         return year_value(years[-1])
+    continued = _continued_line_year(plain, line_start, quantity.start)
+    if continued:
+        return continued
     if narrative:
         told = list(_NARRATIVE_YEAR.finditer(plain[line_start : quantity.start]))
         if told:
@@ -70,4 +74,14 @@ def _year_heading_above(plain: str, line_start: int, section_start: int) -> int 
             return None  # another heading ("Chiffres clés") starts a new block
     return None
 
+
+def _continued_line_year(plain: str, line_start: int, start: int) -> int | None:
+    """The year leading the line above when the number's line goes on from it in lower case
+    ("2022 : 8 femmes accueillies en urgence" / "soit 170 nuitées"): the year heads both."""
+    if not re.match(r"^[\W_]*[a-zà-ÿ]", plain[line_start:start]):
+        return None
+    for _, previous in islice(lines_above(plain, line_start), 1):
+        lead = _CLAUSE_YEAR_LEAD.match(previous)
+        return int(lead.group(1)) if lead else None
+    return None
 
