@@ -47,8 +47,9 @@ def _import_spacy_without_its_command_line() -> None:
     sys.modules.update(stubs)
     try:
         import spacy  # noqa: F401
-    except ImportError:
-        pass  # imported again below, with its command line
+    except Exception:  # a spaCy that needs more of its command line: imported below, as usual
+        for name in [name for name in sys.modules if name == "spacy" or name.startswith("spacy.")]:
+            del sys.modules[name]
     finally:
         for name, stub in stubs.items():
             if sys.modules.get(name) is stub:
