@@ -102,8 +102,8 @@ def collect_numbers(document: Document, sections: list[Section], *, report_year:
     spans = AliasSpans(list(doc.spans[SPAN_KEY]), plain)
     quantities = [q for q in find_quantities(plain, catalogue) if q.role == "value"]
     heading_starts = sorted(section.start for section in sections)
+    # in document order, as `minor_headings` gives them (`local_heading` bisects them)
     minor = [(heading.line.start, heading.title) for heading in minor_headings(document)]
-    minor.sort()
     found = []  # (position, evidence, year, innermost, continues) of every number kept
     for position, quantity in enumerate(quantities):
         # A number's label ends at the next number or the next heading: "2023 - 19" then the

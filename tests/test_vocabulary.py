@@ -11,13 +11,33 @@ from extract.reader import read_document
 from extract.sections import find_sections
 
 
-def linked(text: str) -> list[tuple]:
+def read_text(text: str):
+    """The document the text reader makes of `text`."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.txt"
         path.write_text(text, encoding="utf-8")
-        doc = read_document(path)
+        return read_document(path)
+
+
+def linked(text: str) -> list[tuple]:
+    doc = read_text(text)
     values = extract_indicators(doc, find_sections(doc), report_year=2023)
     return [(v.indicator, v.value) for v in values if v.indicator]
+
+
+def packaged_catalogue_with(tmp_path, indicator: str, field: str, added: str):
+    """The packaged catalogue, loaded from a copy in `tmp_path` whose `indicator` has one more
+    `field` entry (an alias or a unit)."""
+    import yaml
+
+    from extract.catalogue import CATALOGUE_PATH, load_catalogue
+
+    data = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    entry = next(e for e in data["indicators"] if e["id"] == indicator)
+    entry[field] = [*entry[field], added]
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return load_catalogue(path)
 
 
 @pytest.mark.parametrize(("variant", "form"), [
@@ -149,21 +169,8 @@ def test_a_hyphen_in_a_compound_is_no_inclusive_mark():
 
 def test_a_custom_catalogue_is_used_by_the_alias_matcher(tmp_path):
     """An alias that only a custom catalogue has links through it (the spaCy matcher included)."""
-    import yaml
-
-    from extract.catalogue import CATALOGUE_PATH, load_catalogue
-
-    data = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
-    entry = next(e for e in data["indicators"] if e["id"] == "logement.relogements")
-    entry["aliases"] = [*entry["aliases"], "ménages installés"]
-    path = tmp_path / "catalogue.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    custom = load_catalogue(path)
-    text = "LOGEMENT\n\nEn 2023, 14 ménages installés dans un logement.\n"
-    with tempfile.TemporaryDirectory() as folder:
-        report = Path(folder) / "report.txt"
-        report.write_text(text, encoding="utf-8")
-        doc = read_document(report)
+    custom = packaged_catalogue_with(tmp_path, "logement.relogements", "aliases", "ménages installés")
+    doc = read_text("LOGEMENT\n\nEn 2023, 14 ménages installés dans un logement.\n")
     sections = find_sections(doc)
     with_custom = extract_indicators(doc, sections, report_year=2023, catalogue=custom)
     with_default = extract_indicators(doc, sections, report_year=2023)
@@ -175,24 +182,13 @@ def test_a_custom_catalogue_is_used_by_the_alias_matcher(tmp_path):
 def test_a_custom_catalogue_is_used_by_the_unit_grammar(tmp_path):
     """A unit noun that only a custom catalogue has is read as the unit of its numbers, and the
     number links through it; the default catalogue reads no unit there."""
-    import yaml
-
-    from extract.catalogue import CATALOGUE_PATH, load_catalogue
     from extract.quantities import find_quantities
 
-    data = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
-    entry = next(e for e in data["indicators"] if e["id"] == "portage_repas.repas")
-    entry["units"] = [*entry["units"], "plateaux"]
-    path = tmp_path / "catalogue.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    custom = load_catalogue(path)
+    custom = packaged_catalogue_with(tmp_path, "portage_repas.repas", "units", "plateaux")
     text = "PORTAGE DE REPAS\n\nEn 2023, le service a apporté 4 210 plateaux chauds à domicile.\n"
     assert [(q.value, q.unit) for q in find_quantities(text, custom)] == [(2023, None), (4210, "plateaux")]
     assert [(q.value, q.unit) for q in find_quantities(text)] == [(2023, None), (4210, None)]
-    with tempfile.TemporaryDirectory() as folder:
-        report = Path(folder) / "report.txt"
-        report.write_text(text, encoding="utf-8")
-        doc = read_document(report)
+    doc = read_text(text)
     sections = find_sections(doc)
     with_custom = extract_indicators(doc, sections, report_year=2023, catalogue=custom)
     assert [(v.indicator, v.value, v.unit) for v in with_custom if v.indicator] == [
