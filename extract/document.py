@@ -215,6 +215,16 @@ class Document(BaseModel):
 
         return find_tables(self)
 
+    @cached_property
+    def _table_starts(self) -> list[int]:
+        return [table.start for table in self.tables]
+
+    def table_from(self, offset: int) -> Table | None:
+        """The last table starting at or before `offset`: the one that may hold it (by
+        bisection: it is asked for every number of a report)."""
+        index = bisect.bisect_right(self._table_starts, offset) - 1
+        return self.tables[index] if index >= 0 else None
+
     @property
     def name(self) -> str:
         from pathlib import PurePath

@@ -7,7 +7,6 @@ caption of a table, and the path of sections (and the minor heading) it sits in.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 from itertools import islice
@@ -124,17 +123,15 @@ def clause_after(text: str, end: int, line_end: int) -> str:
 _ACCOUNT = re.compile(r"^\s*\d{2,6}(?:\s*\+\s*\d{2,4})?\.?(?:\s|$)")
 
 
-def typed_table_context(document: Document, plain: str, quantity: Quantity,
-                        tables: list | None = None) -> tuple[Table, int, int] | None:
+def typed_table_context(document: Document, plain: str, quantity: Quantity
+                        ) -> tuple[Table, int, int] | None:
     """For a number in a body cell of one of the document's typed tables (`Document.tables`):
     its row label, the words naming its measure (column header, or the label under an
     infographic figure), the year of its cell by the table's year axis (columns or rows), the
     caption, and the cell's span. None when it sits in no table or in a header."""
-    tables = document.tables if tables is None else tables
-    index = bisect.bisect_right([t.start for t in tables], quantity.start) - 1
-    if index < 0:
+    typed = document.table_from(quantity.start)
+    if typed is None:
         return None
-    typed = tables[index]
     cell = typed.cell_at(quantity.start)
     if cell is None or cell.row < typed.header_rows:
         return None
