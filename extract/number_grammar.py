@@ -129,8 +129,8 @@ class Patterns:
         abbreviation = (rf"(?:{_alternatives(list(g.multiplier_abbreviations))})"
                         rf"{_SPACE}?(?=(?i:{_alternatives(g.currencies)})(?!\w))")
         glued = rf"(?i:{_alternatives(g.glued_units)})(?!\w)"
-        number = re.compile(
-            rf"(?<![\w.,/\d])(?<!\d-)(?<!\d['’])(?P<num>"
+        number = re.compile(  # `(?=\d)`: the engine skips to the next digit (no look-behinds tried)
+            rf"(?=\d)(?<![\w.,/\d])(?<!\d-)(?<!\d['’])(?P<num>"
             rf"\d{{1,3}}(?:{_SPACE}\d{{3}})+(?!\d)(?:,\d+|\.\d{{1,2}}(?!\d))?"  # 12 345,5  1 234.56
             rf"|\d{{1,3}}(?:['’]\d{{3}})+(?!\d)(?:[.,]\d{{1,2}}(?!\d))?"  # 12'500
             rf"|\d{{1,3}}(?:,\d{{3}})+\.\d{{1,2}}(?!\d)|\d{{1,3}}(?:,\d{{3}}){{2,}}(?![\d,])"  # 1,234,567
@@ -144,8 +144,11 @@ class Patterns:
             rf"{_SPACE}?(?=(?i:{_alternatives(g.currencies)})(?!\w))"
             rf"|(?P<word>(?i:{_alternatives(list(g.multipliers))}))(?!\w))"
         )
+        # (a look-ahead for the first letters lets the engine skip to them, as `(?=\d)` above)
+        initials = re.escape("".join(sorted({prefix[0] for prefix in g.identifier_prefixes})))
         identifier = re.compile(
-            rf"(?i:\b(?:{_alternatives(g.identifier_prefixes)}))\b[^\d\n]{{0,12}}"
+            (rf"(?=(?i:[{initials}]))" if initials else "")
+            + rf"(?i:\b(?:{_alternatives(g.identifier_prefixes)}))\b[^\d\n]{{0,12}}"
             rf"(?P<id>\d(?:[ \u00a0.]?\d){{8,13}})(?!\d)"
         )
         return cls(number, multiplier, identifier)
