@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from .catalogue import Catalogue, Indicator, default_catalogue, lemma_key
 from .document import Document
 from .linking.candidates import candidates_for, continuing, evidence_for
-from .linking.context import Context, build_context
+from .linking.context import Context, SectionIndex, build_context
 from .linking.dedup import Deduplicator
 from .linking.explain import explain_choice
 from .linking.features import Candidate, Evidence
@@ -104,6 +104,7 @@ def collect_numbers(document: Document, sections: list[Section], *, report_year:
     heading_starts = sorted(section.start for section in sections)
     # in document order, as `minor_headings` gives them (`local_heading` bisects them)
     minor = [(heading.line.start, heading.title) for heading in minor_headings(document)]
+    tree = SectionIndex(sections)  # each section's path and preceding headings, once
     found = []  # (position, evidence, year, innermost, continues) of every number kept
     for position, quantity in enumerate(quantities):
         # A number's label ends at the next number or the next heading: "2023 - 19" then the
@@ -116,7 +117,7 @@ def collect_numbers(document: Document, sections: list[Section], *, report_year:
             quantity = quantity.model_copy(update={"unit": None, "unit_raw": "", "unit_end": None})
             quantities[position] = quantity
         previous_end = quantities[position - 1].end if position else 0
-        context = build_context(document, plain, quantity, sections, previous_end, next_start)
+        context = build_context(document, plain, quantity, tree, previous_end, next_start)
         if any(TARGET_SECTION.search(s.title) for s in context.sections[-1:]):
             continue  # targets and perspectives are not activity (gold-format.md)
         context.local_heading = local_heading(minor, quantity.start, context.sections)

@@ -158,7 +158,7 @@ def typed_table_context(document: Document, plain: str, quantity: Quantity
     return table, cell.start, cell.end
 
 
-def build_context(document: Document, plain: str, quantity: Quantity, sections: list[Section],
+def build_context(document: Document, plain: str, quantity: Quantity, sections: SectionIndex,
                   previous_end: int = 0, next_start: int | None = None) -> Context:
     """The label, clause and table around `quantity`, bounded by its neighbouring numbers."""
     next_start = len(plain) if next_start is None else next_start
@@ -195,7 +195,7 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
     # converter's single line) must not make every number read the whole document.
     label_range = (label_range[0], min(label_range[1], label_range[0] + MAX_CLAUSE_CHARS))
     before_range = (max(before_range[0], before_range[1] - MAX_CLAUSE_CHARS), before_range[1])
-    path = section_path(sections, section_at(sections, quantity.start))
+    path = sections.path_at(quantity.start)
     context = Context(
         label=" ".join(plain[slice(*label_range)].split()),
         before=" ".join(plain[slice(*before_range)].split()),
@@ -204,7 +204,7 @@ def build_context(document: Document, plain: str, quantity: Quantity, sections: 
         table=table,
         sections=path,
         preceding=[earlier for enclosing in reversed(path)
-                   for earlier in _preceding_sections(sections, enclosing)],
+                   for earlier in sections.preceding(enclosing)],
     )
     context.scope = find_scope(plain, quantity, table.row if table else "")
     return context
@@ -244,15 +244,33 @@ def _list_intro_start(text: str, line_start: int) -> int | None:
     return None
 
 
-def _preceding_sections(sections: list[Section], section: Section | None) -> list[Section]:
-    """The headings before `section` at its level, nearest first, back to the heading enclosing
-    it: plain-text reports often lose the levels that make "LES TRANSPORTS" a part of "LES
-    DÉPENSES EN SECOURS"; a deeper heading ("1.5.5 Les mises à l'abri" before "1.6") is a part
-    of another section, and one above the section's level encloses it (it is in its path).
-    Asked for each section of a number's path, innermost first."""
-    if section is None:
-        return []
-    index = next(i for i, candidate in enumerate(sections) if candidate is section)
+class SectionIndex:
+    """A document's sections for the lookups of every number: its section path and the
+    headings before each section of it, computed once per section, not once per number."""
+
+    def __init__(self, sections: list[Section]):
+        self.sections = sections
+        self._position = {id(section): i for i, section in enumerate(sections)}
+        self._preceding: dict[int, list[Section]] = {}
+
+    def path_at(self, offset: int) -> list[Section]:
+        """The sections holding `offset`, from the top level down."""
+        return section_path(self.sections, section_at(self.sections, offset))
+
+    def preceding(self, section: Section) -> list[Section]:
+        """`_preceding_sections` of `section`, cached."""
+        if id(section) not in self._preceding:
+            self._preceding[id(section)] = _preceding_sections(
+                self.sections, section, self._position[id(section)])
+        return self._preceding[id(section)]
+
+
+def _preceding_sections(sections: list[Section], section: Section, index: int) -> list[Section]:
+    """The headings before `section` (at `index` in `sections`) at its level, nearest first,
+    back to the heading enclosing it: plain-text reports often lose the levels that make "LES
+    TRANSPORTS" a part of "LES DÉPENSES EN SECOURS"; a deeper heading ("1.5.5 Les mises à l'abri"
+    before "1.6") is a part of another section, and one above the section's level encloses it
+    (it is in its path). Asked for each section of a number's path, innermost first."""
     found = []
     for earlier in sections[max(0, index - TOPIC_LOOKBACK) : index][::-1]:
         if earlier.level < section.level:
@@ -260,5 +278,3 @@ def _preceding_sections(sections: list[Section], section: Section | None) -> lis
         if earlier.level == section.level:
             found.append(earlier)  # a deeper one is a sibling's part, never an enclosing topic
     return found
-
-
