@@ -99,7 +99,8 @@ def candidates_for(ev: Evidence, index: CatalogueIndex, exhaustive: bool = False
     if not exhaustive:
         near_misses = index.near_miss_ids(ev.label_key)
         named = set(ev.sources) | near_misses | index.unit_ids(ev.quantity, ev.unit_key)
-        entries = [entry for entry in entries if entry.id in named]
+        by_id = index.catalogue.by_id
+        entries = [by_id[entry_id] for entry_id in sorted(named & by_id.keys(), key=index.order.get)]
     supported = []
     for entry in entries:
         facts = facts_for(entry, ev, index, near_misses)

@@ -93,10 +93,12 @@ class CatalogueIndex:
                            for key in keys if len(key) > NEAR_MISS_MIN]
         self.fuzzy_choices = [key for key, _ in self.fuzzy_keys]
         self._near_miss_cache: dict[str, set[str]] = {}
+        # (alias, its word-bounded pattern): the plain `in` test skips most patterns
         self.alias_patterns = {
-            entry_id: [re.compile(rf"(?<!\w){re.escape(key)}(?!\w)") for key in keys]
+            entry_id: [(key, re.compile(rf"(?<!\w){re.escape(key)}(?!\w)")) for key in keys]
             for entry_id, keys in self.alias_norms.items()
         }
+        self.order = {entry.id: i for i, entry in enumerate(self.catalogue.indicators)}
 
     def unit_fits(self, entry: Indicator, quantity: Quantity, unit_key: str) -> bool | None:
         """True when the number's unit (`unit_key`: its lemma key) is one of the indicator's;
@@ -176,9 +178,9 @@ class CatalogueIndex:
             words = label.replace("-", " ").split()  # one word per word of `key`
             self._label_cache[label, whole] = {
                 entry_id for entry_id, patterns in self.alias_patterns.items()
-                if any((found := pattern.search(key)) and
+                if any(alias in key and (found := pattern.search(key)) and
                        (not whole or _only_names_besides(words, found, key))
-                       for pattern in patterns)
+                       for alias, pattern in patterns)
             }
         return self._label_cache[label, whole]
 
