@@ -67,7 +67,12 @@ def role_of(before: str, after: str, unit: str | None = None, label: str = "",
     in a table, its row label and column header (`label`); `cues_list`: a catalogue's own cues
     (default: the packaged ones)."""
     before, after, label = fold(before)[-WINDOW:], fold(after)[:WINDOW], fold(label)
-    for cues in cues_list or role_cues():
+    cues_list = cues_list or role_cues()
+    any_before, any_after, any_label = _screen(cues_list)
+    if not (any_before.search(before) or any_after.search(after)
+            or label and any_label.search(label)):
+        return "value"  # no cue of any role (most numbers): one search per side, not one per role
+    for cues in cues_list:
         if cues.units and unit not in cues.units:
             continue
         if (any(p.search(before) for p in cues.before) or any(p.search(after) for p in cues.after)
@@ -75,6 +80,23 @@ def role_of(before: str, after: str, unit: str | None = None, label: str = "",
                 or any(b.search(before) and a.search(after) for b, a in cues.around)):
             return cues.name
     return "value"
+
+
+_SCREENS: dict[int, tuple[tuple[RoleCues, ...], tuple[re.Pattern[str], ...]]] = {}
+
+
+def _screen(cues_list: tuple[RoleCues, ...]) -> tuple[re.Pattern[str], ...]:
+    """One alternation per side of every role's cues (an `around` pair's first part with those
+    before): no match on any side, and no role can hold. Built once per cues object."""
+    found = _SCREENS.get(id(cues_list))
+    if found is None or found[0] is not cues_list:  # (an id may be reused)
+        def joined(patterns) -> re.Pattern[str]:
+            return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or r"(?!)")
+        found = _SCREENS[id(cues_list)] = (cues_list, (
+            joined([p for c in cues_list for p in (*c.before, *(b for b, _ in c.around))]),
+            joined([p for c in cues_list for p in c.after]),
+            joined([p for c in cues_list for p in c.label])))
+    return found[1]
 
 
 def value_role(plain: str, quantity, context,
