@@ -211,7 +211,9 @@ def number_words_pattern() -> re.Pattern[str]:
     """Runs of number words ("dix-sept", "quatre-vingt-dix", "un million")."""
     words = sorted(set(grammar().number_words) | set(grammar().multipliers), key=len, reverse=True)
     alternatives = "|".join(re.escape(w) for w in words if w.isalpha())
-    return re.compile(
-        rf"(?<![\w-])(?P<words>(?:{alternatives})(?:[- ](?:et[- ])?(?:{alternatives}))*)(?![\w-])",
+    initials = re.escape("".join(sorted({w[0] for w in words if w.isalpha()})))
+    return re.compile(  # (the initials' look-ahead lets the engine skip to them)
+        (rf"(?=[{initials}])" if initials else "")
+        + rf"(?<![\w-])(?P<words>(?:{alternatives})(?:[- ](?:et[- ])?(?:{alternatives}))*)(?![\w-])",
         re.I,
     )
