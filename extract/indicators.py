@@ -89,7 +89,8 @@ class Collected:
 
 
 def collect_numbers(document: Document, sections: list[Section], *, report_year: int | None,
-                    catalogue: Catalogue | None = None, narrative: bool = False) -> Collected:
+                    catalogue: Catalogue | None = None, narrative: bool = False,
+                    quantities: list[Quantity] | None = None) -> Collected:
     """Every number of `document` with its context, role, year and candidate indicators.
 
     `narrative` (an article, not a report): a value without a year of its own takes the year
@@ -100,7 +101,9 @@ def collect_numbers(document: Document, sections: list[Section], *, report_year:
     plain = document.plain
     doc = match_aliases(plain, catalogue)
     spans = AliasSpans(list(doc.spans[SPAN_KEY]), plain)
-    quantities = [q for q in find_quantities(plain, catalogue) if q.role == "value"]
+    if quantities is None:
+        quantities = find_quantities(plain, catalogue)
+    quantities = [q for q in quantities if q.role == "value"]
     heading_starts = sorted(section.start for section in sections)
     # in document order, as `minor_headings` gives them (`local_heading` bisects them)
     minor = [(heading.line.start, heading.title) for heading in minor_headings(document)]
@@ -233,10 +236,12 @@ def _value(collected: Collected, number: Number, linked: tuple[Candidate, float]
 
 def extract_indicators(document: Document, sections: list[Section], *,
                        report_year: int | None, catalogue: Catalogue | None = None,
-                       narrative: bool = False, weights: Weights | None = None) -> list[IndicatorValue]:
-    """Return every value of `document`: catalogue indicators and uncatalogued quantities."""
+                       narrative: bool = False, weights: Weights | None = None,
+                       quantities: list[Quantity] | None = None) -> list[IndicatorValue]:
+    """Return every value of `document`: catalogue indicators and uncatalogued quantities.
+    `quantities`: `find_quantities` of the document's plain text, when already found."""
     collected = collect_numbers(document, sections, report_year=report_year, catalogue=catalogue,
-                                narrative=narrative)
+                                narrative=narrative, quantities=quantities)
     return decide(collected, weights)
 
 

@@ -124,13 +124,29 @@ def _rows(document, catalogue: Catalogue | None = None) -> tuple[str, object]:
     return "ok", extraction_rows(process(document, catalogue=catalogue))
 
 
-def read_task(task: Task) -> tuple[str, object]:
-    """Reader process of a pipelined batch: ("ok", pickled Document), ("not_report", why) or
-    ("error", why). The document stays pickled on its way through the main process: one block
-    of bytes, freed whole, where the objects of a document would leave its heap grown."""
-    status, payload = _within_limits(_read, (task,), task.timeout)
+def _linked_rows(found, catalogue: Catalogue | None = None) -> tuple[str, object]:
+    from .pipeline import link
+    from .store import extraction_rows
+
+    return "ok", extraction_rows(link(found, catalogue=catalogue))
+
+
+def read_task(task: Task, catalogue: Catalogue | None = None) -> tuple[str, object]:
+    """Reader process of a pipelined batch: reads a document and finds its structure (the steps
+    before linking, `pipeline.structure`), so that the two processes share the work of a
+    document stream. ("ok", pickled Structure), ("not_report", why) or ("error", why). The
+    structure stays pickled on its way through the main process: one block of bytes, freed
+    whole, where the objects of a document would leave its heap grown."""
+    status, payload = _within_limits(_read_structure, (task, catalogue), task.timeout)
     return (status, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)) if status == "ok" \
         else (status, payload)
+
+
+def _read_structure(task: Task, catalogue: Catalogue | None) -> tuple[str, object]:
+    from .pipeline import structure
+
+    status, payload = _read(task)
+    return (status, structure(payload, catalogue=catalogue)) if status == "ok" else (status, payload)
 
 
 def extract_read(item: tuple[Task, str, object],
@@ -142,7 +158,7 @@ def extract_read(item: tuple[Task, str, object],
         return extract_task(task, catalogue)
     if status != "ok":
         return status, payload
-    return _within_limits(lambda pickled: _rows(pickle.loads(pickled), catalogue),  # noqa: S301
+    return _within_limits(lambda pickled: _linked_rows(pickle.loads(pickled), catalogue),  # noqa: S301
                           (payload,), task.timeout)
 
 
@@ -288,8 +304,10 @@ def _ingest_found(found, db_path, pool, result: IngestResult, pdf_reader: str, t
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     reading = None
     if pool and pipelined and len(todo) > 1:
-        # A reader process reads the next file while the worker extracts the current one.
-        reading = run_ahead(read_task, todo, memory_mb=pool.memory_mb, timeout=timeout)
+        # A reader process reads the next file and finds its structure while the worker links
+        # the current one.
+        reading = run_ahead(partial(read_task, catalogue=catalogue), todo,
+                            memory_mb=pool.memory_mb, timeout=timeout)
         todo = ((task, *result) for task, result in reading)
     elif pool and pipelined:
         todo = [(task, "unread", None) for task in todo]

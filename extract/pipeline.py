@@ -15,7 +15,7 @@ from .document import Document
 from .indicators import IndicatorValue, extract_indicators
 from .interleaving import interleaved_pages
 from .metadata import Metadata, guess_metadata
-from .quantities import number_warnings
+from .quantities import Quantity, find_quantities, number_warnings
 from .reader import read_document
 from .sections import Section, find_sections
 
@@ -56,15 +56,36 @@ def _plain_number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def process(document: Document, *, catalogue: Catalogue | None = None) -> Extraction:
-    """Run the steps after reading on one `Document`."""
+class Structure(BaseModel):
+    """What the steps before linking find in one document: its metadata, sections and numbers.
+    They need no language model, so that `ingest` with one worker can run them in its reader
+    process while the worker links the previous document."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    document: Document
+    metadata: Metadata
+    sections: list[Section]
+    quantities: list[Quantity]
+
+
+def structure(document: Document, *, catalogue: Catalogue | None = None) -> Structure:
+    """Run the steps after reading and before linking on one `Document`."""
     # numbers too large for a float are refused as values: say so on the document
     document.warnings.extend(w for w in number_warnings(document.plain) if w not in document.warnings)
     metadata = guess_metadata(document)
     sections = find_sections(document, document.warnings)
+    return Structure(document=document, metadata=metadata, sections=sections,
+                     quantities=find_quantities(document.plain, catalogue))
+
+
+def link(found: Structure, *, catalogue: Catalogue | None = None) -> Extraction:
+    """Link the numbers `structure` found to the indicators of `catalogue` (the one given to
+    `structure`; default the packaged one)."""
+    document, metadata = found.document, found.metadata
     indicators = extract_indicators(
-        document, sections, report_year=metadata.report_year, catalogue=catalogue,
-        narrative=metadata.doc_type == "article",
+        document, found.sections, report_year=metadata.report_year, catalogue=catalogue,
+        narrative=metadata.doc_type == "article", quantities=found.quantities,
     )
     interleaved = set(interleaved_pages(document))
     if interleaved:
@@ -81,9 +102,14 @@ def process(document: Document, *, catalogue: Catalogue | None = None) -> Extrac
                                  "values kept with low confidence")
         for value in indicators:
             value.confidence = round(value.confidence * NOT_A_REPORT_CONFIDENCE, 3)
-    return Extraction(document=document, metadata=metadata, sections=sections,
+    return Extraction(document=document, metadata=metadata, sections=found.sections,
                       indicators=indicators,
                       catalogue_version=(catalogue or default_catalogue()).version)
+
+
+def process(document: Document, *, catalogue: Catalogue | None = None) -> Extraction:
+    """Run the steps after reading on one `Document`."""
+    return link(structure(document, catalogue=catalogue), catalogue=catalogue)
 
 
 def run(path: str | Path, *, pdf_reader: str = "pdfium",

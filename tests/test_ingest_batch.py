@@ -70,13 +70,19 @@ def children_of(pid):
 
 
 def test_parallel_ingest_matches_serial(tmp_path):
+    """One worker (its reader process finds each document's structure, the worker links it) and
+    two workers (each does all of a document) store the same rows."""
     batch = make_batch(tmp_path / "batch", 2)
     serial = ingest([batch], tmp_path / "serial.db", workers=1)
     parallel = ingest([batch], tmp_path / "parallel.db", workers=2)
     assert len(serial.ingested) == len(parallel.ingested) == 2 * CORPUS_SIZE
-    count = "select count(*) from indicators"
-    assert (sqlite3.connect(tmp_path / "serial.db").execute(count).fetchone()
-            == sqlite3.connect(tmp_path / "parallel.db").execute(count).fetchone())
+    stored = ("select d.name, i.indicator, i.value, i.unit, i.year, i.scope, i.page, i.start, "
+              "i.evidence, i.method, i.confidence, s.title, d.warnings from indicators i "
+              "join documents d on d.id = i.document_id left join sections s on s.id = i.section_id "
+              "order by d.name, i.start, i.indicator")
+    rows = sqlite3.connect(tmp_path / "serial.db").execute(stored).fetchall()
+    assert len(rows) > 100 * CORPUS_SIZE
+    assert rows == sqlite3.connect(tmp_path / "parallel.db").execute(stored).fetchall()
     mode = sqlite3.connect(tmp_path / "parallel.db").execute("pragma journal_mode").fetchone()
     assert mode[0] == "wal"
 
