@@ -90,7 +90,8 @@ class Collected:
 
 def collect_numbers(document: Document, sections: list[Section], *, report_year: int | None,
                     catalogue: Catalogue | None = None, narrative: bool = False,
-                    quantities: list[Quantity] | None = None) -> Collected:
+                    quantities: list[Quantity] | None = None,
+                    minor: list[tuple[int, str]] | None = None) -> Collected:
     """Every number of `document` with its context, role, year and candidate indicators.
 
     `narrative` (an article, not a report): a value without a year of its own takes the year
@@ -105,8 +106,8 @@ def collect_numbers(document: Document, sections: list[Section], *, report_year:
         quantities = find_quantities(plain, catalogue)
     quantities = [q for q in quantities if q.role == "value"]
     heading_starts = sorted(section.start for section in sections)
-    # in document order, as `minor_headings` gives them (`local_heading` bisects them)
-    minor = [(heading.line.start, heading.title) for heading in minor_headings(document)]
+    if minor is None:
+        minor = minor_titles(document)
     tree = SectionIndex(sections)  # each section's path and preceding headings, once
     found = []  # (position, evidence, year, innermost, continues) of every number kept
     for position, quantity in enumerate(quantities):
@@ -237,12 +238,20 @@ def _value(collected: Collected, number: Number, linked: tuple[Candidate, float]
 def extract_indicators(document: Document, sections: list[Section], *,
                        report_year: int | None, catalogue: Catalogue | None = None,
                        narrative: bool = False, weights: Weights | None = None,
-                       quantities: list[Quantity] | None = None) -> list[IndicatorValue]:
+                       quantities: list[Quantity] | None = None,
+                       minor: list[tuple[int, str]] | None = None) -> list[IndicatorValue]:
     """Return every value of `document`: catalogue indicators and uncatalogued quantities.
-    `quantities`: `find_quantities` of the document's plain text, when already found."""
+    `quantities` (`find_quantities` of the document's plain text) and `minor` (`minor_titles`),
+    when already found."""
     collected = collect_numbers(document, sections, report_year=report_year, catalogue=catalogue,
-                                narrative=narrative, quantities=quantities)
+                                narrative=narrative, quantities=quantities, minor=minor)
     return decide(collected, weights)
+
+
+def minor_titles(document: Document) -> list[tuple[int, str]]:
+    """(offset, title) of the document's minor headings (`sections.minor_headings`), in document
+    order (`local_heading` bisects them)."""
+    return [(heading.line.start, heading.title) for heading in minor_headings(document)]
 
 
 def _unit_for(entry: Indicator, quantity: Quantity) -> str:
@@ -251,4 +260,5 @@ def _unit_for(entry: Indicator, quantity: Quantity) -> str:
     return entry.unit
 
 
-__all__ = ["Context", "IndicatorValue", "collect_numbers", "decide", "extract_indicators"]
+__all__ = ["Context", "IndicatorValue", "collect_numbers", "decide", "extract_indicators",
+           "minor_titles"]

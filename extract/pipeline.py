@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .catalogue import Catalogue, default_catalogue, load_catalogue
 from .document import Document
-from .indicators import IndicatorValue, extract_indicators
+from .indicators import IndicatorValue, extract_indicators, minor_titles
 from .interleaving import interleaved_pages
 from .metadata import Metadata, guess_metadata
 from .quantities import Quantity, find_quantities, number_warnings
@@ -67,6 +67,7 @@ class Structure(BaseModel):
     metadata: Metadata
     sections: list[Section]
     quantities: list[Quantity]
+    minor_titles: list[tuple[int, str]]  # (offset, title) of the minor headings
 
 
 def structure(document: Document, *, catalogue: Catalogue | None = None) -> Structure:
@@ -76,7 +77,8 @@ def structure(document: Document, *, catalogue: Catalogue | None = None) -> Stru
     metadata = guess_metadata(document)
     sections = find_sections(document, document.warnings)
     return Structure(document=document, metadata=metadata, sections=sections,
-                     quantities=find_quantities(document.plain, catalogue))
+                     quantities=find_quantities(document.plain, catalogue),
+                     minor_titles=minor_titles(document))
 
 
 def link(found: Structure, *, catalogue: Catalogue | None = None) -> Extraction:
@@ -86,6 +88,7 @@ def link(found: Structure, *, catalogue: Catalogue | None = None) -> Extraction:
     indicators = extract_indicators(
         document, found.sections, report_year=metadata.report_year, catalogue=catalogue,
         narrative=metadata.doc_type == "article", quantities=found.quantities,
+        minor=found.minor_titles,
     )
     interleaved = set(interleaved_pages(document))
     if interleaved:
