@@ -132,6 +132,7 @@ class CatalogueMatcher:
             if len(norms) >= 2:
                 self.by_head.setdefault(norms[0], []).append((nlp.vocab.strings.add(pattern["id"]),
                                                               norms[1:]))
+        self.heads = numpy.array(list(self.by_head), dtype=numpy.uint64)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)]
@@ -148,14 +149,14 @@ class CatalogueMatcher:
         (no punctuation, no number), by the rest of the alias. Read from token arrays: no Token
         object is made for the tens of thousands of tokens of a report."""
         strings = doc.vocab.strings
-        rows = doc.to_array([NORM, IS_PUNCT, LIKE_NUM, IS_SPACE]).tolist()
-        norms = [row[0] for row in rows]
-        blocked = [row[1] or row[2] or row[3] for row in rows]
-        for start, norm in enumerate(norms):
-            heads = self.by_head.get(norm)
-            if not heads:
-                continue
-            for indicator, rest in heads:
+        rows = doc.to_array([NORM, IS_PUNCT, LIKE_NUM, IS_SPACE])
+        if not len(rows):
+            return
+        norms = rows[:, 0].tolist()
+        blocked = (rows[:, 1] | rows[:, 2] | rows[:, 3]).tolist()
+        # only the tokens that are some alias's head are looked at (a few in a hundred)
+        for start in numpy.flatnonzero(numpy.isin(rows[:, 0], self.heads)).tolist():
+            for indicator, rest in self.by_head[norms[start]]:
                 for gap in range(1, MAX_INSERTED + 1):
                     first = start + 1 + gap
                     if first > len(norms) or blocked[first - 1]:
