@@ -239,13 +239,14 @@ def extract_indicators(document: Document, sections: list[Section], *,
                        report_year: int | None, catalogue: Catalogue | None = None,
                        narrative: bool = False, weights: Weights | None = None,
                        quantities: list[Quantity] | None = None,
-                       minor: list[tuple[int, str]] | None = None) -> list[IndicatorValue]:
+                       minor: list[tuple[int, str]] | None = None,
+                       explain: bool = True) -> list[IndicatorValue]:
     """Return every value of `document`: catalogue indicators and uncatalogued quantities.
     `quantities` (`find_quantities` of the document's plain text) and `minor` (`minor_titles`),
-    when already found."""
+    when already found; `explain`: each value says why it was linked (`decide`)."""
     collected = collect_numbers(document, sections, report_year=report_year, catalogue=catalogue,
                                 narrative=narrative, quantities=quantities, minor=minor)
-    return decide(collected, weights)
+    return decide(collected, weights, explain=explain)
 
 
 def minor_titles(document: Document) -> list[tuple[int, str]]:

@@ -121,14 +121,14 @@ def _rows(document, catalogue: Catalogue | None = None) -> tuple[str, object]:
     from .pipeline import process
     from .store import extraction_rows
 
-    return "ok", extraction_rows(process(document, catalogue=catalogue))
+    return "ok", extraction_rows(process(document, catalogue=catalogue, explain=False))
 
 
 def _linked_rows(found, catalogue: Catalogue | None = None) -> tuple[str, object]:
     from .pipeline import link
     from .store import extraction_rows
 
-    return "ok", extraction_rows(link(found, catalogue=catalogue))
+    return "ok", extraction_rows(link(found, catalogue=catalogue, explain=False))
 
 
 def read_task(task: Task, catalogue: Catalogue | None = None) -> tuple[str, object]:

@@ -81,14 +81,16 @@ def structure(document: Document, *, catalogue: Catalogue | None = None) -> Stru
                      minor_titles=minor_titles(document))
 
 
-def link(found: Structure, *, catalogue: Catalogue | None = None) -> Extraction:
+def link(found: Structure, *, catalogue: Catalogue | None = None,
+         explain: bool = True) -> Extraction:
     """Link the numbers `structure` found to the indicators of `catalogue` (the one given to
-    `structure`; default the packaged one)."""
+    `structure`; default the packaged one). `explain`: each value says why it was linked (the
+    database keeps no explanation: ingest does without)."""
     document, metadata = found.document, found.metadata
     indicators = extract_indicators(
         document, found.sections, report_year=metadata.report_year, catalogue=catalogue,
         narrative=metadata.doc_type == "article", quantities=found.quantities,
-        minor=found.minor_titles,
+        minor=found.minor_titles, explain=explain,
     )
     interleaved = set(interleaved_pages(document))
     if interleaved:
@@ -110,9 +112,10 @@ def link(found: Structure, *, catalogue: Catalogue | None = None) -> Extraction:
                       catalogue_version=(catalogue or default_catalogue()).version)
 
 
-def process(document: Document, *, catalogue: Catalogue | None = None) -> Extraction:
-    """Run the steps after reading on one `Document`."""
-    return link(structure(document, catalogue=catalogue), catalogue=catalogue)
+def process(document: Document, *, catalogue: Catalogue | None = None,
+            explain: bool = True) -> Extraction:
+    """Run the steps after reading on one `Document` (`explain`: as `link`)."""
+    return link(structure(document, catalogue=catalogue), catalogue=catalogue, explain=explain)
 
 
 def run(path: str | Path, *, pdf_reader: str = "pdfium",
