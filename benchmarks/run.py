@@ -25,6 +25,7 @@ import argparse
 import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -81,9 +82,16 @@ def peak_memory(pid: int, peaks: dict[int, int]) -> None:
         peak_memory(int(child), peaks)
 
 
-def watched_ingest(args: list[str]) -> tuple[float, int, list[int]]:
-    """Run `ingest` as a process; return its wall time, main peak MB and each worker's peak MB."""
-    started = time.perf_counter()
+def children_cpu() -> float:
+    """CPU seconds (user and system) of the waited-for children of this process and theirs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def watched_ingest(args: list[str]) -> tuple[float, int, list[int], float]:
+    """Run `ingest` as a process; return its wall time, main peak MB, each worker's peak MB and
+    the CPU seconds of all its processes (main, workers, reader)."""
+    started, cpu = time.perf_counter(), children_cpu()
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peaks: dict[int, int] = {}
     while process.poll() is None:
@@ -91,7 +99,8 @@ def watched_ingest(args: list[str]) -> tuple[float, int, list[int]]:
         time.sleep(0.2)
     seconds = time.perf_counter() - started
     main = peaks.pop(process.pid, 0)
-    return seconds, main // 1024, sorted((v // 1024 for v in peaks.values()), reverse=True)
+    return (seconds, main // 1024, sorted((v // 1024 for v in peaks.values()), reverse=True),
+            children_cpu() - cpu)
 
 
 def startup(work: Path, pdfs: list[Path]) -> None:
@@ -118,15 +127,20 @@ def shared_pdfs(work: Path, pdfs: list[Path], copies: int) -> float:
     print(f"{len(files)} PDFs, {pages} pages (the shared PDFs {copies} times, distinct bytes)")
     print(f"{'pypdfium2 raw text, in process':44} {raw:8.1f} pages/s")
     for workers in sorted({1, os.cpu_count() or 1}):
-        taken, main, worker_peaks = watched_ingest(
+        taken, main, worker_peaks, cpu = watched_ingest(
             [*COMMAND, "ingest", "--quiet", str(batch), "--workers", str(workers),
              "--db", str(work / f"pdf{workers}.db")])
         rate = pages / taken
-        # With one worker, a reader process reads the next file meanwhile (README, Benchmarks).
+        # With one worker, a reader process reads the next file and finds its structure
+        # meanwhile (README, Benchmarks).
         children = "worker and reader" if workers == 1 and len(worker_peaks) > 1 else "workers"
         print(f"{f'ingest whole process, {workers} worker(s)':44} {rate:8.1f} pages/s  "
               f"({rate / raw:.2f} of raw; {taken:.1f} s; main {main} MB, "
               f"{children} {', '.join(map(str, worker_peaks))} MB)")
+        # the work itself, whatever the number of processes: pages per CPU second of all of
+        # them, beside raw pypdfium2's pages per second of one core
+        print(f"{'  CPU of all its processes':44} {cpu:8.1f} s  ({pages / cpu:.1f} pages per "
+              f"CPU second, {pages / cpu / raw:.2f} of raw)")
     return raw
 
 
@@ -170,7 +184,7 @@ def scale(work: Path, total: int) -> None:
     for target in sorted({max(1, total // 100), max(1, total // 10), total}):
         step = work / f"step_{target}"
         generated_reports(step, target - done, start=done)
-        taken, main, worker_peaks = watched_ingest(
+        taken, main, worker_peaks, _ = watched_ingest(
             [*COMMAND, "ingest", "--quiet", str(step), "--workers", str(workers), "--db", str(db)])
         steady = steady_ms_per_document(db, done)
         print(f"{f'documents {done + 1}-{target}':44} {1000 * taken / (target - done):8.1f} ms "
