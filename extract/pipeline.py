@@ -15,7 +15,7 @@ from .document import Document
 from .indicators import IndicatorValue, extract_indicators, minor_titles
 from .interleaving import interleaved_pages
 from .metadata import Metadata, guess_metadata
-from .quantities import Quantity, find_quantities, number_warnings
+from .quantities import Quantity, find_quantities, refused_warnings
 from .reader import read_document
 from .sections import Section, find_sections
 
@@ -72,13 +72,14 @@ class Structure(BaseModel):
 
 def structure(document: Document, *, catalogue: Catalogue | None = None) -> Structure:
     """Run the steps after reading and before linking on one `Document`."""
+    refused: list = []
+    quantities = find_quantities(document.plain, catalogue, refused)
     # numbers too large for a float are refused as values: say so on the document
-    document.warnings.extend(w for w in number_warnings(document.plain) if w not in document.warnings)
+    document.warnings.extend(w for w in refused_warnings(refused) if w not in document.warnings)
     metadata = guess_metadata(document)
     sections = find_sections(document, document.warnings)
     return Structure(document=document, metadata=metadata, sections=sections,
-                     quantities=find_quantities(document.plain, catalogue),
-                     minor_titles=minor_titles(document))
+                     quantities=quantities, minor_titles=minor_titles(document))
 
 
 def link(found: Structure, *, catalogue: Catalogue | None = None,

@@ -37,7 +37,7 @@ from .number_layout import layout_roles
 
 __all__ = ["Quantity", "Role", "classify", "counted_noun", "find_quantities",
            "find_word_quantities", "grammar", "match_unit", "number_warnings", "parse_number",
-           "parse_number_words", "season_end"]
+           "parse_number_words", "refused_warnings", "season_end"]
 
 Role = Literal[
     "value", "year", "date", "time", "phone", "reference", "identifier", "postcode", "legal", "age",
@@ -302,7 +302,11 @@ def _digit_numbers(text: str) -> Iterator[tuple[re.Match[str], Decimal | None, r
 def number_warnings(text: str) -> list[str]:
     """One line about the numbers of `text` too large for a float, refused as values (empty
     when there are none)."""
-    refused = [match for match, number, _ in _digit_numbers(text) if number is None]
+    return refused_warnings([match for match, number, _ in _digit_numbers(text) if number is None])
+
+
+def refused_warnings(refused: list[re.Match[str]]) -> list[str]:
+    """`number_warnings` of the numbers `find_quantities` refused (its `refused` list)."""
     if not refused:
         return []
     first = refused[0]
@@ -311,12 +315,14 @@ def number_warnings(text: str) -> list[str]:
             f"{first.start('num')}: {shown})"]
 
 
-def find_quantities(text: str, catalogue: Catalogue | None = None) -> list[Quantity]:
+def find_quantities(text: str, catalogue: Catalogue | None = None,
+                    refused: list[re.Match[str]] | None = None) -> list[Quantity]:
     """Return every number of `text` (digits and words), in order, with its role.
 
     `text` should be `Document.plain` (markup blanked) so that offsets are the document's.
-    A number too large for a float is left out (`number_warnings` says so). The unit nouns are
-    those of `catalogue` (default: the default catalogue's).
+    A number too large for a float is left out (`number_warnings` says so; it is added to
+    `refused` when given). The unit nouns are those of `catalogue` (default: the default
+    catalogue's).
     """
     g = grammar_for(catalogue)
     roles = _role_spans(text, g)
@@ -328,6 +334,8 @@ def find_quantities(text: str, catalogue: Catalogue | None = None) -> list[Quant
         if scaled:
             multiplier_spans.append((end, unit_from))
         if number is None:
+            if refused is not None:
+                refused.append(match)
             continue
         raw = match.group("num")
         words = _words_after(text, unit_from)

@@ -20,7 +20,14 @@ from hypothesis import strategies as st
 
 from extract.catalogue import fold
 from extract.cli import cli
-from extract.quantities import Role, find_quantities, grammar, number_warnings, parse_number
+from extract.quantities import (
+    Role,
+    find_quantities,
+    grammar,
+    number_warnings,
+    parse_number,
+    refused_warnings,
+)
 
 
 def role_values(text: str) -> list[tuple[float, str]]:
@@ -82,6 +89,9 @@ def test_a_number_beyond_a_float_is_refused_with_one_warning(written):
     warnings = number_warnings(text)
     assert len(warnings) == 1 and "too large" in warnings[0]
     assert parse_number("9" * 400) == math.inf
+    refused: list = []  # the pipeline's single pass gives the same line
+    find_quantities(text, refused=refused)
+    assert refused_warnings(refused) == warnings
 
 
 def test_a_number_up_to_the_float_range_is_a_value():
