@@ -15,6 +15,7 @@ import snowballstemmer
 
 WORD = re.compile(r"\w+")
 MIN_WORD = 2  # one-letter words are elisions (d', l') that every section holds
+INDEXED_WORD = re.compile(rf"\w{{{MIN_WORD},}}")  # the words of WORD that are long enough
 MARK_START, MARK_END = "⟦", "⟧"  # around a matched word; the page turns them into <mark>
 SNIPPET_WORDS = 28
 
@@ -35,7 +36,7 @@ def stem(word: str) -> str:
 
 def stem_text(text: str | None) -> str:
     """Every word of `text` as its stem, in order, for the FTS5 index."""
-    return " ".join(stem(word) for word in WORD.findall(text or "") if len(word) >= MIN_WORD)
+    return " ".join(map(stem, INDEXED_WORD.findall(text or "")))
 
 
 def query_stems(query: str | None) -> list[str]:
