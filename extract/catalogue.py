@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from functools import cache, cached_property, lru_cache
@@ -23,14 +24,32 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Kind = Literal["count", "amount", "rate", "average", "hours"]
 
 
+# The combining marks of the Latin letters (U+0300-U+036F but the grapheme joiner, U+034F, which
+# has no combining class), removed by one substitution; any other mark by `_Marks`.
+_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
+
+
+class _Marks(dict):
+    """A `str.translate` table dropping the characters with a combining class, filled as code
+    points are met (a lookup in C for each one already met)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
+
+
 def fold(text: str) -> str:
     """Lower case, accents removed, typographic apostrophes made plain: for matching words."""
     if text.isascii():  # nothing to decompose or remove (most text): the same result, faster
         return text.lower()
-    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    text = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text.replace("’", "'")))
     if text.isascii():
         return text.lower()
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return text.translate(_MARKS).lower()  # (€, «, œ... stay; any other mark goes)
 
 
 # Nouns whose singular ends in s or x.

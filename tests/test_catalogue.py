@@ -66,3 +66,25 @@ def test_folding_keeps_the_rule_for_plain_and_accented_text():
     assert fold("l’Œuvre d’aide") == "l'œuvre d'aide"
     assert fold("ﬁche") == "fiche"  # a ligature decomposed
     assert fold("PLAIN ascii 12") == "plain ascii 12"
+
+
+def test_fold_removes_every_combining_mark_and_keeps_other_characters():
+    """`fold` removes the Latin accents by one substitution and other marks by a table: the
+    same text as dropping every character with a combining class after decomposing."""
+    import random
+    import unicodedata
+
+    from extract.catalogue import fold
+
+    def reference(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+        return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+    assert fold("Hébergées d’urgence") == "hebergees d'urgence"
+    assert fold("Cœur « 12 € » ﬁn") == "cœur « 12 € » fin"
+    chosen = random.Random(7)
+    pool = [chr(code) for code in range(0x20, 0x2100)] + ["a\u0301", "\u034f", "\u1dc0", "\u20d7",
+                                                           "\U0001d400", "\U0001f600", "’"]
+    for _ in range(20_000):
+        text = "".join(chosen.choice(pool) for _ in range(chosen.randrange(10)))
+        assert fold(text) == reference(text), repr(text)
