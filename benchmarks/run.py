@@ -69,17 +69,21 @@ def one_page_pdf(source: Path, target: Path) -> Path:
     return target
 
 
-def peak_memory(pid: int, peaks: dict[int, int]) -> None:
-    """Record VmHWM (kB) of `pid` and its descendants into `peaks`."""
+def peak_memory(pid: int, peaks: dict[int, int], cpu: dict[int, float] | None = None) -> None:
+    """Record VmHWM (kB) of `pid` and its descendants into `peaks`, and into `cpu` the CPU
+    seconds each has used so far."""
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 peaks[pid] = max(peaks.get(pid, 0), int(line.split()[1]))
+        if cpu is not None:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except OSError:
         return
     for child in children:
-        peak_memory(int(child), peaks)
+        peak_memory(int(child), peaks, cpu)
 
 
 def children_cpu() -> float:
@@ -88,19 +92,23 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def watched_ingest(args: list[str]) -> tuple[float, int, list[int], float]:
-    """Run `ingest` as a process; return its wall time, main peak MB, each worker's peak MB and
-    the CPU seconds of all its processes (main, workers, reader)."""
+def watched_ingest(args: list[str]) -> tuple[float, int, list[int], float, list[float]]:
+    """Run `ingest` as a process; return its wall time, main peak MB, each worker's peak MB,
+    the CPU seconds of all its processes (main, workers, reader) and of each of them (last
+    seen, every 0.2 s: main first); children in the order they started."""
     started, cpu = time.perf_counter(), children_cpu()
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peaks: dict[int, int] = {}
+    used: dict[int, float] = {}
     while process.poll() is None:
-        peak_memory(process.pid, peaks)
+        peak_memory(process.pid, peaks, used)
         time.sleep(0.2)
     seconds = time.perf_counter() - started
     main = peaks.pop(process.pid, 0)
-    return (seconds, main // 1024, sorted((v // 1024 for v in peaks.values()), reverse=True),
-            children_cpu() - cpu)
+    # children in the order they started (with one worker: the worker, then its reader)
+    each = [used.pop(process.pid, 0.0), *(used[pid] for pid in sorted(used))]
+    return (seconds, main // 1024, [peaks[pid] // 1024 for pid in sorted(peaks)],
+            children_cpu() - cpu, each)
 
 
 def startup(work: Path, pdfs: list[Path]) -> None:
@@ -127,7 +135,7 @@ def shared_pdfs(work: Path, pdfs: list[Path], copies: int) -> float:
     print(f"{len(files)} PDFs, {pages} pages (the shared PDFs {copies} times, distinct bytes)")
     print(f"{'pypdfium2 raw text, in process':44} {raw:8.1f} pages/s")
     for workers in sorted({1, os.cpu_count() or 1}):
-        taken, main, worker_peaks, cpu = watched_ingest(
+        taken, main, worker_peaks, cpu, each = watched_ingest(
             [*COMMAND, "ingest", "--quiet", str(batch), "--workers", str(workers),
              "--db", str(work / f"pdf{workers}.db")])
         rate = pages / taken
@@ -140,7 +148,8 @@ def shared_pdfs(work: Path, pdfs: list[Path], copies: int) -> float:
         # the work itself, whatever the number of processes: pages per CPU second of all of
         # them, beside raw pypdfium2's pages per second of one core
         print(f"{'  CPU of all its processes':44} {cpu:8.1f} s  ({pages / cpu:.1f} pages per "
-              f"CPU second, {pages / cpu / raw:.2f} of raw)")
+              f"CPU second, {pages / cpu / raw:.2f} of raw; main {each[0]:.1f} s, {children} "
+              f"{', '.join(f'{c:.1f}' for c in each[1:])} s)")
     return raw
 
 
@@ -184,7 +193,7 @@ def scale(work: Path, total: int) -> None:
     for target in sorted({max(1, total // 100), max(1, total // 10), total}):
         step = work / f"step_{target}"
         generated_reports(step, target - done, start=done)
-        taken, main, worker_peaks, _ = watched_ingest(
+        taken, main, worker_peaks, _, _ = watched_ingest(
             [*COMMAND, "ingest", "--quiet", str(step), "--workers", str(workers), "--db", str(db)])
         steady = steady_ms_per_document(db, done)
         print(f"{f'documents {done + 1}-{target}':44} {1000 * taken / (target - done):8.1f} ms "
