@@ -97,3 +97,23 @@ def test_a_batch_read_ahead_stores_what_workers_reading_their_own_files_store(tm
     ours, theirs = _rows(tmp_path / "ahead.db"), _rows(tmp_path / "pool.db")
     assert len(ours["indicators"]) > 100
     assert ours == theirs
+
+
+def _collector_state(_task) -> tuple[str, tuple]:
+    import gc
+
+    return "ok", (gc.get_threshold(), gc.get_freeze_count() > 0, gc.isenabled())
+
+
+def test_workers_collect_at_their_own_pace_and_the_caller_keeps_its_own():
+    """A worker freezes what it loaded and collects young objects less often (a tenth of its
+    CPU at the default pace); the process that starts it is left as it was."""
+    import gc
+
+    from extract.workers import GC_YOUNG_OBJECTS, run_tasks
+
+    before = gc.get_threshold()
+    for results in (run_tasks(_collector_state, [1]), run_ahead(_collector_state, [1])):
+        ((_, (status, (threshold, frozen, enabled))),) = list(results)
+        assert status == "ok" and threshold[0] == GC_YOUNG_OBJECTS and frozen and enabled
+    assert gc.get_threshold() == before
