@@ -70,6 +70,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 from .catalogue import Catalogue, default_catalogue
+from .french_tokenizer import TokenizerUnavailable, assembled_tokenizer
 from .linking.vocabulary import norm_key
 from .reader import DEFAULT_MAX_BYTES
 from .tokenizer_regex import fast_token_match_compile
@@ -120,7 +121,7 @@ class CatalogueMatcher:
     `MAX_INSERTED` words between them ("entretiens physiques réalisés", "personnes ont été
     relogées", "dossiers de domiciliation traités")."""
 
-    def __init__(self, nlp: Language, catalogue: Catalogue):
+    def __init__(self, nlp: Language | AliasPipeline, catalogue: Catalogue):
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.patterns = list(alias_patterns(catalogue))
         self.by_head: dict[int, list[tuple[int, list[int]]]] = {}  # head norm -> (id, rest), hashed
@@ -172,19 +173,46 @@ def alias_patterns(catalogue: Catalogue):
             yield {"label": "INDICATOR", "pattern": alias, "id": entry.id}
 
 
+class AliasPipeline:
+    """The alias pipeline: a tokenizer, `ccas_lemmas`, then the catalogue matcher. Called as a
+    spaCy `Language` with these components is (``pipeline(text)``, and ``disable=
+    ["ccas_catalogue_matcher"]`` for the tokens and norms alone), without the configuration and
+    registry machinery of a `Language`, which it does not use."""
+
+    def __init__(self, tokenizer: Tokenizer, catalogue: Catalogue):
+        self.tokenizer = tokenizer
+        # spaCy's 1,000,000-character guard is for the parser and NER, which this pipeline does
+        # not run; a long report only costs tokenizer memory (about 1 kB per token), which the
+        # memory limit of ingest and extract bounds. Any text the reader accepts fits.
+        self.max_length = DEFAULT_MAX_BYTES + 1
+        self.matcher = CatalogueMatcher(self, catalogue)
+
+    @property
+    def vocab(self):
+        return self.tokenizer.vocab
+
+    def __call__(self, text: str, disable: tuple[str, ...] | list[str] = ()) -> Doc:
+        if len(text) > self.max_length:
+            raise ValueError(f"text of {len(text)} characters, over the {self.max_length} limit")
+        doc = ccas_lemmas(self.tokenizer(text))
+        return doc if "ccas_catalogue_matcher" in disable else self.matcher(doc)
+
+
 @cache
-def alias_pipeline() -> Language:
+def alias_pipeline() -> AliasPipeline:
     """fr_core_news_sm's tokenizer plus our lemma and alias components (no statistical model)."""
+    try:
+        tokenizer = assembled_tokenizer(MODEL)  # 0.2 s less than `spacy.load`
+    except TokenizerUnavailable:
+        tokenizer = loaded_tokenizer()
+    tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE  # see `prime_tokenizer_cache`
+    return AliasPipeline(tokenizer, default_catalogue())
+
+
+def loaded_tokenizer() -> Tokenizer:
+    """The model's tokenizer as `spacy.load` gives it (`assembled_tokenizer` gives the same)."""
     with fast_token_match_compile():  # the same tokens, 3.5 s less at every start
-        nlp = spacy.load(MODEL, exclude=ALIAS_EXCLUDE)
-    nlp.add_pipe("ccas_lemmas")
-    nlp.add_pipe("ccas_catalogue_matcher")
-    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE  # see `prime_tokenizer_cache`
-    # spaCy's 1,000,000-character guard is for the parser and NER, which this pipeline does not
-    # run; a long report only costs tokenizer memory (about 1 kB per token), which the memory
-    # limit of ingest and extract bounds. Any text the reader accepts fits.
-    nlp.max_length = DEFAULT_MAX_BYTES + 1
-    return nlp
+        return spacy.load(MODEL, exclude=ALIAS_EXCLUDE).tokenizer
 
 
 _MATCHERS: dict[int, tuple[Catalogue, CatalogueMatcher]] = {}
@@ -208,7 +236,7 @@ TOKENIZER_CACHE_SIZE = 100_000  # chunks; an entry is a few dozen bytes
 _CACHE_FILL: dict[int, tuple[Tokenizer, int]] = {}  # id(tokenizer) -> (it, entries at most)
 
 
-def prime_tokenizer_cache(nlp: Language, text: str) -> None:
+def prime_tokenizer_cache(nlp: AliasPipeline, text: str) -> None:
     """Tokenize once, alone, each chunk (text between spaces) that `text` repeats, so that spaCy's
     tokenizer cache holds it when `text` is tokenized.
 
