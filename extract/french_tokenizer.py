@@ -22,13 +22,15 @@ import sys
 import types
 from pathlib import Path
 
-from spacy.language import BaseDefaults
 from spacy.tokenizer import Tokenizer
 from spacy.vocab import Vocab, create_vocab
 
+from .spacy_core import core_imports
 from .tokenizer_regex import fast_token_match_compile
 
 LANGUAGE = "fr"
+# spaCy's default writing system (`spacy.language.BaseDefaults`), which French keeps.
+WRITING_SYSTEM = {"direction": "ltr", "has_case": True, "has_letters": True}
 # The modules of `spacy.lang.fr` that `create_vocab` reads (through `French.Defaults`).
 _VOCABULARY_MODULES = ("lex_attrs", "stop_words", "syntax_iterators")
 
@@ -42,7 +44,7 @@ def french_vocab() -> Vocab:
     lex_attrs, stop_words, syntax_iterators = _french_modules()
     defaults = types.SimpleNamespace(lex_attr_getters=lex_attrs.LEX_ATTRS,
                                      stop_words=stop_words.STOP_WORDS,
-                                     writing_system=BaseDefaults.writing_system,
+                                     writing_system=WRITING_SYSTEM,
                                      syntax_iterators=syntax_iterators.SYNTAX_ITERATORS)
     return create_vocab(LANGUAGE, defaults)
 
@@ -54,6 +56,11 @@ def _french_modules() -> list[types.ModuleType]:
     package = "spacy.lang." + LANGUAGE
     if package in sys.modules:
         return [importlib.import_module(f"{package}.{name}") for name in _VOCABULARY_MODULES]
+    with core_imports():  # they need no more of spaCy than its core
+        return _french_modules_alone(package)
+
+
+def _french_modules_alone(package: str) -> list[types.ModuleType]:
     spec = importlib.util.find_spec("spacy.lang")
     if spec is None or not spec.submodule_search_locations:
         raise TokenizerUnavailable("spacy.lang not found")
