@@ -1,4 +1,4 @@
-"""spaCy components: catalogue aliases matched on lemmas, registered as pipeline factories.
+"""spaCy components: catalogue aliases matched on lemmas, run by `alias_pipeline()`.
 
 The pipeline is fr_core_news_sm's tokenizer with two rule components of ours:
 
@@ -10,69 +10,41 @@ The pipeline is fr_core_news_sm's tokenizer with two rule components of ours:
   whose patterns are generated from `schemas/indicators.yaml`, and stores the matches in
   ``doc.spans["aliases"]`` with the indicator id as label.
 
+The alias pipeline needs spaCy's core only (`spacy_core`: no `Language`, no pipeline
+components); both components are registered as spaCy factories once spaCy is whole, for a spaCy
+pipeline that wants them.
+
 fr_core_news_sm's statistical components (tagger, parser, NER: about 3,000 words/s here) are not
 run on the whole text: `statistical_pipeline()` loads them for the short spans that need them.
 """
 
-# ruff: noqa: E402 - spaCy is imported once by `_import_spacy_without_its_command_line` first
+# ruff: noqa: E402 - spaCy's core is imported first, by `import_spacy_core`
 from __future__ import annotations
 
 import re
-import sys
-import types
 from collections import Counter
 from functools import cache
+from typing import TYPE_CHECKING
 
+from .spacy_core import import_spacy_core, when_whole
 
-def _import_spacy_without_its_command_line() -> None:
-    """Import spaCy without importing its command line, which its package imports for one name,
-    `spacy.info` (`spacy.cli` brings typer, rich, jinja2, requests, httpx and weasel: about
-    0.15 s of every start). While spaCy's package runs, `spacy.cli.info` is a module whose `info`
-    imports the real one when called; once spaCy is imported, nothing of it is left in
-    `sys.modules`, so `import spacy.cli` later imports the real command line. Should a version
-    of spaCy need more of `spacy.cli` while it is imported, spaCy is imported the usual way."""
-    if "spacy" in sys.modules:
-        return
-    command_line = types.ModuleType("spacy.cli")
-    command_line.__path__ = []  # a package, with nothing to find in it
-    info_module = types.ModuleType("spacy.cli.info")
-
-    def info(*args, **kwargs):
-        from spacy.cli.info import info as real_info
-
-        return real_info(*args, **kwargs)
-
-    info_module.info = info  # type: ignore[attr-defined]
-    stubs = {"spacy.cli": command_line, "spacy.cli.info": info_module}
-    sys.modules.update(stubs)
-    try:
-        import spacy  # noqa: F401
-    except Exception:  # a spaCy that needs more of its command line: imported below, as usual
-        for name in [name for name in sys.modules if name == "spacy" or name.startswith("spacy.")]:
-            del sys.modules[name]
-    finally:
-        for name, stub in stubs.items():
-            if sys.modules.get(name) is stub:
-                del sys.modules[name]
-    spacy_module = sys.modules.get("spacy")
-    if spacy_module is not None and getattr(spacy_module, "cli", None) is command_line:
-        del spacy_module.cli  # `spacy.cli` imports the real package from now on
-
-
-_import_spacy_without_its_command_line()
+import_spacy_core()  # spaCy's tokenizer, matcher and documents, without its pipelines
 
 import numpy
 import spacy
 from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, NORM, ORTH
-from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 from .catalogue import Catalogue, default_catalogue
+from .french_tokenizer import TokenizerUnavailable, assembled_tokenizer
 from .linking.vocabulary import norm_key
 from .reader import DEFAULT_MAX_BYTES
 from .tokenizer_regex import fast_token_match_compile
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 SPAN_KEY = "aliases"
 MODEL = "fr_core_news_sm"
@@ -84,7 +56,6 @@ ALIAS_EXCLUDE = ["tok2vec", "morphologizer", "parser", "attribute_ruler", "lemma
                  "senter", "vocab"]
 
 
-@Language.component("ccas_lemmas")
 def ccas_lemmas(doc: Doc) -> Doc:
     """Set each token's norm to its folded, singular, masculine form (`linking.vocabulary`).
     Computed once per distinct word and written through token arrays: no Token object is made
@@ -98,17 +69,22 @@ def ccas_lemmas(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory(
-    "ccas_catalogue_matcher",
-    assigns=["doc.spans"],
-    requires=["token.norm"],
-    default_config={"catalogue_path": None},
-)
 def make_catalogue_matcher(nlp: Language, name: str, catalogue_path: str | None):
     from .catalogue import load_catalogue
 
     catalogue = load_catalogue(catalogue_path) if catalogue_path else default_catalogue()
     return CatalogueMatcher(nlp, catalogue)
+
+
+def _register_components() -> None:
+    """Our components as spaCy factories, for a spaCy `Language` (``nlp.add_pipe("ccas_lemmas")``):
+    registered once spaCy is whole (`spacy_core.when_whole`), which the alias pipeline does not
+    need."""
+    from spacy.language import Language
+
+    Language.component("ccas_lemmas", func=ccas_lemmas)
+    Language.factory("ccas_catalogue_matcher", assigns=["doc.spans"], requires=["token.norm"],
+                     default_config={"catalogue_path": None}, func=make_catalogue_matcher)
 
 
 MAX_INSERTED = 3  # words a report may put between an alias's head noun and its predicate
@@ -120,7 +96,7 @@ class CatalogueMatcher:
     `MAX_INSERTED` words between them ("entretiens physiques réalisés", "personnes ont été
     relogées", "dossiers de domiciliation traités")."""
 
-    def __init__(self, nlp: Language, catalogue: Catalogue):
+    def __init__(self, nlp: Language | AliasPipeline, catalogue: Catalogue):
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.patterns = list(alias_patterns(catalogue))
         self.by_head: dict[int, list[tuple[int, list[int]]]] = {}  # head norm -> (id, rest), hashed
@@ -173,19 +149,46 @@ def alias_patterns(catalogue: Catalogue):
             yield {"label": "INDICATOR", "pattern": alias, "id": entry.id}
 
 
+class AliasPipeline:
+    """The alias pipeline: a tokenizer, `ccas_lemmas`, then the catalogue matcher. Called as a
+    spaCy `Language` with these components is (``pipeline(text)``, and ``disable=
+    ["ccas_catalogue_matcher"]`` for the tokens and norms alone), without the configuration and
+    registry machinery of a `Language`, which it does not use."""
+
+    def __init__(self, tokenizer: Tokenizer, catalogue: Catalogue):
+        self.tokenizer = tokenizer
+        # spaCy's 1,000,000-character guard is for the parser and NER, which this pipeline does
+        # not run; a long report only costs tokenizer memory (about 1 kB per token), which the
+        # memory limit of ingest and extract bounds. Any text the reader accepts fits.
+        self.max_length = DEFAULT_MAX_BYTES + 1
+        self.matcher = CatalogueMatcher(self, catalogue)
+
+    @property
+    def vocab(self):
+        return self.tokenizer.vocab
+
+    def __call__(self, text: str, disable: tuple[str, ...] | list[str] = ()) -> Doc:
+        if len(text) > self.max_length:
+            raise ValueError(f"text of {len(text)} characters, over the {self.max_length} limit")
+        doc = ccas_lemmas(self.tokenizer(text))
+        return doc if "ccas_catalogue_matcher" in disable else self.matcher(doc)
+
+
 @cache
-def alias_pipeline() -> Language:
+def alias_pipeline() -> AliasPipeline:
     """fr_core_news_sm's tokenizer plus our lemma and alias components (no statistical model)."""
+    try:
+        tokenizer = assembled_tokenizer(MODEL)  # 0.2 s less than `spacy.load`
+    except TokenizerUnavailable:
+        tokenizer = loaded_tokenizer()
+    tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE  # see `prime_tokenizer_cache`
+    return AliasPipeline(tokenizer, default_catalogue())
+
+
+def loaded_tokenizer() -> Tokenizer:
+    """The model's tokenizer as `spacy.load` gives it (`assembled_tokenizer` gives the same)."""
     with fast_token_match_compile():  # the same tokens, 3.5 s less at every start
-        nlp = spacy.load(MODEL, exclude=ALIAS_EXCLUDE)
-    nlp.add_pipe("ccas_lemmas")
-    nlp.add_pipe("ccas_catalogue_matcher")
-    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE  # see `prime_tokenizer_cache`
-    # spaCy's 1,000,000-character guard is for the parser and NER, which this pipeline does not
-    # run; a long report only costs tokenizer memory (about 1 kB per token), which the memory
-    # limit of ingest and extract bounds. Any text the reader accepts fits.
-    nlp.max_length = DEFAULT_MAX_BYTES + 1
-    return nlp
+        return spacy.load(MODEL, exclude=ALIAS_EXCLUDE).tokenizer
 
 
 _MATCHERS: dict[int, tuple[Catalogue, CatalogueMatcher]] = {}
@@ -209,7 +212,7 @@ TOKENIZER_CACHE_SIZE = 100_000  # chunks; an entry is a few dozen bytes
 _CACHE_FILL: dict[int, tuple[Tokenizer, int]] = {}  # id(tokenizer) -> (it, entries at most)
 
 
-def prime_tokenizer_cache(nlp: Language, text: str) -> None:
+def prime_tokenizer_cache(nlp: AliasPipeline, text: str) -> None:
     """Tokenize once, alone, each chunk (text between spaces) that `text` repeats, so that spaCy's
     tokenizer cache holds it when `text` is tokenized.
 
@@ -250,3 +253,6 @@ def statistical_pipeline() -> Language:
     """The full fr_core_news_sm pipeline, for the short spans that need a tagger or NER."""
     with fast_token_match_compile():
         return spacy.load(MODEL)
+
+
+when_whole(_register_components)

@@ -16,13 +16,23 @@ Grouping the 1.4 MB expression takes about 0.1 s of Python at every start, so th
 kept in the user's cache folder (`cache_dir()`), in a file named by a hash of the expression and of
 this module's code: another spaCy, or another version of this grouping, reads another file. A file
 that is unreadable or does not hold what its name says is grouped again and rewritten.
+
+Compiling the tokenizer's five expressions (their letter classes) still takes 0.1 s of Python's
+`re` compiler at every start. While `fast_token_match_compile()` is active, an expression of at
+least `CACHED_MIN_LENGTH` characters is compiled once into the code `re` hands to its matching
+engine (`_sre.compile`), kept in the cache folder in a file named by a hash of the expression, its
+flags, this module's code and the Python version, and made into a pattern from that code in a few
+milliseconds. A damaged file is compiled again and rewritten; a Python whose `re` is not built
+the way this module expects compiles as usual, without the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +41,8 @@ from pathlib import Path
 
 # Expressions shorter than this compile fast enough as they are.
 MIN_LENGTH = 20_000
+# Expressions at least this long are compiled once and their compiled code kept in the cache.
+CACHED_MIN_LENGTH = 2_000
 # A character class longer than this is a "letter class", the costly part to compile.
 BIG_CLASS = 200
 _FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
@@ -99,28 +111,47 @@ def _is_big(atom: str) -> bool:
 def factor_anchored_alternatives(pattern: str) -> str | None:
     """The equivalent grouped form of ``flags ^…$|^…$|…``, or None when `pattern` is not one;
     read from the cache folder when an earlier run grouped the same expression."""
-    try:
-        path: Path | None = cache_dir() / f"token-match-{_cache_key(pattern)}.txt"
-    except RuntimeError:  # no home folder to find a cache folder in: no cache
-        path = None
-    try:
-        stored = path.read_text(encoding="utf-8") if path else ""
-    except (OSError, UnicodeDecodeError):
-        stored = ""
-    header, _, grouped = stored.partition("\n")
-    if header == _cache_header(grouped):
-        return grouped or None
+    path = _cache_path("token-match", _cache_key(pattern), "txt")
+    stored = _read_cached(path, GROUPED)
+    if stored is not None:
+        return stored or None
     grouped = group_anchored_alternatives(pattern)
-    if path is not None:
-        _write_atomically(path, f"{_cache_header(grouped or '')}\n{grouped or ''}")
+    _write_cached(path, GROUPED, grouped or "")
     return grouped
 
 
-def _cache_header(grouped: str) -> str:
+GROUPED = "grouped token-match expression"
+COMPILED = "compiled expression"
+
+
+def _cache_path(prefix: str, key: str, suffix: str) -> Path | None:
+    try:
+        return cache_dir() / f"{prefix}-{key}.{suffix}"
+    except RuntimeError:  # no home folder to find a cache folder in: no cache
+        return None
+
+
+def _read_cached(path: Path | None, kind: str) -> str | None:
+    """What `_write_cached` wrote at `path`; None when there is no such file or it does not hold
+    what its header says."""
+    try:
+        stored = path.read_text(encoding="utf-8") if path else ""
+    except (OSError, UnicodeDecodeError):
+        return None
+    header, _, body = stored.partition("\n")
+    return body if header == _cache_header(kind, body) else None
+
+
+def _write_cached(path: Path | None, kind: str, body: str) -> None:
+    if path is not None:
+        _write_atomically(path, f"{_cache_header(kind, body)}\n{body}")
+
+
+def _cache_header(kind: str, body: str) -> str:
     """The first line of a cache file: what it is, and a hash of the rest (a file cut short or
     edited by hand does not match it)."""
-    digest = hashlib.sha256(grouped.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return f"ccas-extract grouped token-match expression {digest}"
+    digest = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"ccas-extract {kind} {digest}"
 
 
 def cache_dir() -> Path:
@@ -185,14 +216,57 @@ def group_anchored_alternatives(pattern: str) -> str | None:
     return head + "|".join(f"(?:{g})" for g in grouped)
 
 
+def compile_cached(pattern: str, flags: int = 0) -> re.Pattern | None:
+    """`re.compile(pattern, flags)`, made from the compiled code kept in the cache folder (compiled
+    and kept there when it is not); None when this Python's `re` is not built as expected."""
+    try:
+        import _sre
+        from re import _compiler, _parser  # noqa: PLC0415 - CPython 3.11+ internals
+    except ImportError:
+        return None
+    flags = int(flags)
+    key = _cache_key(f"{sys.version}\n{_sre.MAGIC}\n{_sre.CODESIZE}\n{flags}\n{pattern}")
+    path = _cache_path("compiled", key, "json")
+    stored = _read_cached(path, COMPILED)
+    if stored is not None:
+        try:
+            parts = json.loads(stored)
+            return _sre.compile(pattern, parts["flags"], parts["code"], parts["groups"],
+                                parts["groupindex"], tuple(parts["indexgroup"]))
+        except Exception:  # noqa: BLE001, S110 - damaged: compiled again below
+            pass
+    try:  # as `re._compiler.compile` does
+        parsed = _parser.parse(pattern, flags)
+        code = _compiler._code(parsed, flags)
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup = [None] * parsed.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        parts = {"flags": flags | parsed.state.flags, "code": code,
+                 "groups": parsed.state.groups - 1, "groupindex": groupindex,
+                 "indexgroup": indexgroup}
+        compiled = _sre.compile(pattern, parts["flags"], code, parts["groups"], groupindex,
+                                tuple(indexgroup))
+    except Exception:  # noqa: BLE001 - not the `re` this module knows: compiled as usual
+        return None
+    _write_cached(path, COMPILED, json.dumps(parts, separators=(",", ":")))
+    return compiled
+
+
 @contextmanager
 def fast_token_match_compile() -> Iterator[None]:
-    """While active, `re.compile` groups long anchored-alternative expressions before compiling."""
+    """While active, `re.compile` groups long anchored-alternative expressions before compiling,
+    and compiles long expressions from the code kept in the cache folder."""
     original = re.compile
 
     def compile_grouped(pattern, flags=0):
         if isinstance(pattern, str) and len(pattern) > MIN_LENGTH:
             pattern = factor_anchored_alternatives(pattern) or pattern
+        if isinstance(pattern, str) and len(pattern) >= CACHED_MIN_LENGTH \
+                and not int(flags) & re.DEBUG:
+            compiled = compile_cached(pattern, flags)
+            if compiled is not None:
+                return compiled
         return original(pattern, flags)
 
     re.compile = compile_grouped

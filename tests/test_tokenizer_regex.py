@@ -195,3 +195,67 @@ def test_spacy_is_imported_without_its_command_line_which_stays_importable():
                           capture_output=True, text=True, check=False)
     assert done.stdout.strip() == "ok", done.stderr
 
+
+
+def _compiled_files(folder) -> list:
+    return sorted(folder.glob("compiled-*.json"))
+
+
+def test_a_long_expression_is_compiled_from_the_cache_and_a_damaged_file_compiled_again(
+        tmp_path, monkeypatch):
+    from extract import tokenizer_regex
+
+    monkeypatch.setenv("CCAS_EXTRACT_CACHE", str(tmp_path))
+    pattern = _long_anchored_pattern(["sur", "sous", "de", "en", "au"]) + r"|(?P<code>\d{5})"
+    assert len(pattern) > tokenizer_regex.CACHED_MIN_LENGTH
+    samples = ["bas-sur-haut", "BAS-SOUS-L", "x-au-y", "bas-la-haut", "é-en-ç", "-de-", "75011",
+               "7501", "bas-sur-haut\n"]
+    expected = re.compile(pattern, re.I)
+
+    def same_as_re(compiled) -> None:
+        assert (compiled.pattern, compiled.flags, compiled.groups, compiled.groupindex) == \
+            (expected.pattern, expected.flags, expected.groups, expected.groupindex)
+        assert [m and m.group() for m in map(compiled.match, samples)] == \
+            [m and m.group() for m in map(expected.match, samples)]
+
+    same_as_re(tokenizer_regex.compile_cached(pattern, re.I))  # compiled, and kept
+    [stored] = _compiled_files(tmp_path)
+    kept = stored.read_text(encoding="utf-8")
+    same_as_re(tokenizer_regex.compile_cached(pattern, re.I))  # made from the kept code
+    assert stored.read_text(encoding="utf-8") == kept
+    assert any(expected.match(s) for s in samples) and not all(expected.match(s) for s in samples)
+    # Other flags or another expression: another file.
+    tokenizer_regex.compile_cached(pattern, 0)
+    assert len(_compiled_files(tmp_path)) == 2
+    # Damaged: cut short, garbage, or code `re` rejects under a header that matches it.
+    bad_code = json.dumps({**json.loads(kept.partition("\n")[2]), "code": [9999] * 40})
+    rejected = tokenizer_regex._cache_header(tokenizer_regex.COMPILED, bad_code) + "\n" + bad_code
+    for damage in (kept[:-50], "garbage", "", rejected):
+        stored.write_text(damage, encoding="utf-8")
+        same_as_re(tokenizer_regex.compile_cached(pattern, re.I))
+        assert stored.read_text(encoding="utf-8") == kept
+
+
+TOKENS_OF_A_RUN = """
+import json, sys
+import extract.nlp
+texts = json.load(sys.stdin)
+json.dump([[t.text for t in extract.nlp.alias_pipeline()(text)] for text in texts], sys.stdout)
+"""
+
+
+def test_the_same_tokens_with_a_cache_being_filled_read_or_none(tmp_path):
+    import os
+
+    texts = [path.read_text(encoding="utf-8") for path in corpus_files()[:2]] + [WORDS]
+    expected = [[t.text for t in alias_pipeline()(text)] for text in texts]
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("", encoding="utf-8")
+    folder = tmp_path / "cache"
+    for cache in (folder, folder, blocked):  # filled, then read; then no cache at all
+        done = subprocess.run([sys.executable, "-c", TOKENS_OF_A_RUN], input=json.dumps(texts),
+                              capture_output=True, text=True, check=False,
+                              env={**os.environ, "CCAS_EXTRACT_CACHE": str(cache)})
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == expected
+        assert len(_compiled_files(folder)) >= 4  # the tokenizer's long expressions
