@@ -323,6 +323,10 @@ def main() -> None:
     pdfs = sorted(PDF_DIR.glob("*.pdf"))
     print(f"machine: {os.cpu_count()} cores; {len(pdfs)} shared PDFs; whole processes of "
           f"`{' '.join(Path(c).name for c in COMMAND)}`")
+    # The package's bytecode, as an installed package has it (pip compiles what it installs; an
+    # environment with PYTHONDONTWRITEBYTECODE set would otherwise compile every module at every
+    # start of the command).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "extract")], check=True)
     work = Path(tempfile.mkdtemp(prefix="ccas-bench-"))
     try:
         startup(work, pdfs)
