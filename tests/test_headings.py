@@ -252,6 +252,19 @@ def test_a_dot_leader_longer_than_the_tail_read_is_no_part_of_the_title(tmp_path
     assert [q.role for q in find_quantities(document.plain) if q.start == heading] == ["outline"]
 
 
+def test_a_page_number_followed_by_blanks_still_closes_an_entry(tmp_path):
+    from extract.contents import find_contents
+
+    # lines are first sorted by their last visible character: a figure there, after any blanks
+    path = tmp_path / "rapport.txt"
+    path.write_text("Sommaire\n\nL'accueil\t3 \t\nLes aides .... 7  \nLes seniors 12\n"
+                    "Les moyens en 2023.\n\fL'accueil\n\nTexte.\n", encoding="utf-8")
+    found = find_contents(read_document(path).lines)
+    # "2023." ends with a period, no page: that line is no entry
+    assert [(c.entry, c.page_number) for c in found if c.kind == "entry"] == [
+        ("L'accueil", 3), ("Les aides", 7), ("Les seniors", 12)]
+
+
 TITLES_THAT_LOOK_LIKE_CAPTIONS = """Le pôle solidarité
 
 Les familles ont été reçues sur rendez-vous tout au long de l'année.
