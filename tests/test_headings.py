@@ -22,6 +22,7 @@ def _sections(tmp_path, text: str, warnings: list[str] | None = None):
     ("B) Bilan financier", "letter", (2,), "Bilan financier"),
     ("Partie 2 : Vie des seniors", "partie", (2,), "Vie des seniors"),
     ("Axe III – Prévenir", "axe", (3,), "Prévenir"),
+    ("  PÔLE 3 - Les seniors", "pôle", (3,), "Les seniors"),
 ])
 def test_outline_numbers_in_their_styles(title, style, parts, rest):
     found = parse_outline(title)
@@ -263,6 +264,30 @@ def test_a_page_number_followed_by_blanks_still_closes_an_entry(tmp_path):
     # "2023." ends with a period, no page: that line is no entry
     assert [(c.entry, c.page_number) for c in found if c.kind == "entry"] == [
         ("L'accueil", 3), ("Les aides", 7), ("Les seniors", 12)]
+
+
+TWELVE_WORDS = "Les actions menées auprès des familles et des personnes âgées du territoire"
+
+
+@pytest.mark.parametrize("number", ["", "Partie 12 : ", "1 2 3 4 ", "1.2.3 - ", "IV - "])
+def test_a_title_of_twelve_words_after_a_number_of_several_words_is_still_a_title(number):
+    from extract.headings import looks_like_title
+
+    # a long line is rejected by its word count before its number is read: the number's words
+    # ("1 2 3 4" where a converter lost the dots) must not count against the title
+    assert looks_like_title(number + TWELVE_WORDS)
+    assert looks_like_title(number + TWELVE_WORDS + " : :") == bool(number)
+    assert not looks_like_title(number + TWELVE_WORDS + " communal")
+
+
+def test_folded_titles_are_the_same_from_the_cache():
+    from extract.headings import fold_title
+
+    titles = ["  Élan Solidaire ", "ÉLAN SOLIDAIRE", "L’Œuvre des Jardins", "Ça ira mieux", ""]
+    first = [fold_title(title) for title in titles]
+    assert first == [fold_title.__wrapped__(title) for title in titles] == [
+        fold_title(title) for title in titles]
+    assert first[:2] == ["elan solidaire"] * 2
 
 
 TITLES_THAT_LOOK_LIKE_CAPTIONS = """Le pôle solidarité
