@@ -77,7 +77,7 @@ def test_a_season_heading_is_its_end_year(tmp_path, season, year):
     assert table.year_of(table.cell(1, 1)) == year
 
 
-@pytest.mark.parametrize("gap", ["\t", "      "])
+@pytest.mark.parametrize("gap", ["\t", "      ", " \u00a0\u00a0", "\t  "])
 def test_a_row_of_figures_over_a_row_of_labels_pairs_them_in_order(tmp_path, gap):
     text = (f"CHIFFRES CLÉS\n\n39 975{gap}5 124{gap}14 %\n\n"
             f"appels gérés{gap}visites à domicile{gap}de taux de pauvreté\n")
