@@ -46,6 +46,21 @@ def test_markup_is_blanked_not_removed():
     assert document.plain[start:start + 10] == "  63 037  "
 
 
+@pytest.mark.parametrize("text, plain", [
+    ("**Les aides** en *2023*", "  Les aides   en  2023 "),
+    ("  • Accueil des familles", "    Accueil des familles"),
+    ("– 29 % de la population", "  29 % de la population"),
+    ("le 1 ^{er} trimestre", "le 1   er  trimestre"),
+    ("Bilan – 29 % - 3 ^ 2", "Bilan – 29 % - 3 ^ 2"),  # dashes inside a line, a caret alone
+    ("Rapport d'activité 2023", "Rapport d'activité 2023"),
+])
+def test_each_markup_is_blanked_and_a_line_without_it_is_unchanged(text, plain):
+    from extract.document import blank_markup
+
+    assert blank_markup(text) == plain
+    assert blank_markup(text + "\n" + text) == plain + "\n" + plain
+
+
 def test_pdf_readers_agree_on_real_pdf(real_pdfs):
     path = min(real_pdfs, key=lambda p: p.stat().st_size)
     fast = read_document(path, pdf_reader="pdfium")
