@@ -156,7 +156,7 @@ def looks_like_title(text: str, max_words: int = MAX_HEADING_WORDS) -> bool:
         return False
     if len(text) < 3 or _SENTENCE_END.search(text) or _NOT_TITLE_START.match(text):
         return False
-    letters = sum(c.isalpha() for c in text)
+    letters = sum(map(str.isalpha, text))
     if letters < 0.6 * len(text.replace(" ", "")):
         return False
     cues = layout_cues()
@@ -211,7 +211,7 @@ def cue_headings(document: Document, skip: set[int]) -> list[Candidate]:
         bulleted = bool(_BULLET.match(line.text))
         heading_lines = [line, *_heading_continuation(lines, index, body)]
         continued.update(range(index + 1, index + len(heading_lines)))
-        title = " ".join(clean_line(part) for part in heading_lines)
+        title = " ".join([clean_line(part) for part in heading_lines])
         large = body is not None and (line.font_size or body) >= body * 1.25
         # most lines are running text: the title test rejects them before the furniture test
         # folds them (folding a long line costs more than the test)

@@ -23,8 +23,8 @@ _KEYWORDS = "partie|axe|chapitre|titre|volet|section|pôle|pole|objectif|mission
 _KEYWORD = re.compile(
     rf"^\s*(?P<keyword>{_KEYWORDS})\s+"
     r"(?P<number>\d{1,2}|[IVX]{1,4})\b\s*[.:–—-]?\s*(?P<rest>.*)$", re.I)
-# what every pattern above opens with: a line opening otherwise has no number (most lines)
-_OPENING = re.compile(rf"\s*(?:\d|[IVXA-H]|(?i:{_KEYWORDS}))")
+# what the patterns above open with: a line opening otherwise has no number (most lines)
+_OPENING = re.compile(rf"\s*(?:\d|[IVX]{{1,4}}\s*[.)/–-]|[A-H]\s*[.)/]|(?i:{_KEYWORDS}))")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 
 
