@@ -104,7 +104,7 @@ def _runs(lines: list[Line], is_row, continues=None) -> Iterator[list[Line]]:
     for line in lines:
         if is_row(line) or (run and continues is not None and continues(line)):
             run.append(line)
-        elif line.is_blank and run:
+        elif run and line.is_blank:
             continue
         else:
             if run:
@@ -181,8 +181,8 @@ def _header_rows(table: Table) -> int:
     """The first row is a header when it holds no figure but years, and a later row does."""
     if table.n_rows < 2:
         return 0
-    first = [cell.text for cell in table.row(0)]
-    later = [cell.text for r in range(1, table.n_rows) for cell in table.row(r)]
+    first = [cell.text for cell in table.cells if cell.row == 0]
+    later = [cell.text for cell in table.cells if cell.row > 0]  # one pass, not one a row
     if any(is_numeric(text) for text in first):
         return 0
     return 1 if any(is_numeric(text) for text in later) or sum(map(is_year, first)) >= 2 else 0
@@ -190,8 +190,8 @@ def _header_rows(table: Table) -> int:
 
 def _stub_columns(table: Table) -> int:
     """The first column labels the rows when its body cells are words or years, not figures."""
-    body = [table.cell(r, 0) for r in range(table.header_rows, table.n_rows)]
-    texts = [cell.text for cell in body if cell is not None and cell.text]
+    texts = [cell.text for cell in table.cells
+             if cell.col == 0 and cell.row >= table.header_rows and cell.text]
     if not texts or table.n_cols < 2:
         return 0
     return 1 if sum(not is_numeric(text) for text in texts) >= len(texts) / 2 else 0
