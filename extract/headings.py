@@ -145,6 +145,13 @@ def body_font_size(document: Document) -> float | None:
 
 
 def looks_like_title(text: str, max_words: int = MAX_HEADING_WORDS) -> bool:
+    """A line that reads as a title: a few words, no sentence, not a caption, label or
+    furniture, after any outline number."""
+    return _looks_like_title(text, max_words)
+
+
+@lru_cache(maxsize=65536)  # the heading cues and the contents' matching test the same lines
+def _looks_like_title(text: str, max_words: int) -> bool:
     if len(text.rstrip(" :").split()) > max_words + OUTLINE_WORDS:
         return False  # a line of running text (many): too long even without an outline number
     outline = parse_outline(text) or parse_outline(text, loose=True)

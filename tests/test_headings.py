@@ -290,6 +290,20 @@ def test_folded_titles_are_the_same_from_the_cache():
     assert first[:2] == ["elan solidaire"] * 2
 
 
+def test_title_tests_are_the_same_from_the_cache():
+    from extract.headings import _looks_like_title, looks_like_title
+
+    lines = ["Le pôle seniors", "Le pôle seniors accueille les familles tous les jours.",
+             "2.3 Les aides facultatives", "Graphique 3 : répartition", "Sommaire", "",
+             TWELVE_WORDS, TWELVE_WORDS + " du département"]
+    for max_words in (12, 20):
+        plain = [_looks_like_title.__wrapped__(line, max_words) for line in lines]
+        assert [looks_like_title(line, max_words) for line in lines] == plain
+        assert [looks_like_title(line, max_words) for line in lines] == plain  # from the cache
+    assert [looks_like_title(line) for line in lines] == [
+        True, False, True, False, True, False, True, False]
+
+
 TITLES_THAT_LOOK_LIKE_CAPTIONS = """Le pôle solidarité
 
 Les familles ont été reçues sur rendez-vous tout au long de l'année.
