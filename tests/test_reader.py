@@ -194,3 +194,17 @@ def test_list_dash_before_a_figure_is_a_list_mark_not_a_sign(tmp_path):
     roles = {q.value: q.role for q in find_quantities(document.plain)}
     assert roles == {21.0: "value", 14.0: "value", 3.0: "change"}
     assert "\n- Les familles" in document.plain
+
+
+def test_lines_split_in_one_batch_are_the_lines_made_one_by_one():
+    from extract.document import Line
+    from extract.reader import split_lines
+
+    text = "Rapport d'activité 2023\n\n  • Accueil\t12\n\nÉdito du Maire\n"
+    one_by_one, position = [], 5
+    for raw in text.split("\n"):
+        one_by_one.append(Line(text=raw, start=position, end=position + len(raw), page=2))
+        position += len(raw) + 1
+    lines = split_lines("#" * 5 + text, 5, 5 + len(text), 2)
+    assert lines == one_by_one
+    assert [line.model_fields_set for line in lines] == [line.model_fields_set for line in one_by_one]
