@@ -96,6 +96,7 @@ def normalise_title(title: str) -> str:
     return " ".join(title.split())
 
 
+@lru_cache(maxsize=65536)  # a line is cleaned for the heading cues, its outline and the contents
 def clean_text(text: str) -> str:
     """`text` without markup and surrounding blanks, whitespace normalised."""
     return normalise_title(blank_markup(text))

@@ -290,6 +290,17 @@ def test_folded_titles_are_the_same_from_the_cache():
     assert first[:2] == ["elan solidaire"] * 2
 
 
+def test_cleaned_lines_are_the_same_from_the_cache():
+    from extract.headings import clean_text, unmarked
+
+    lines = ["  **Le pôle**   seniors ", "• Accueil des familles :", "le 1 ^{er} trimestre", "",
+             "Le pôle seniors", "\tÉdito\u00a0du Maire"]
+    plain = [clean_text.__wrapped__(line) for line in lines]
+    assert [clean_text(line) for line in lines] == plain == [clean_text(line) for line in lines]
+    assert plain[0] == plain[4] == "Le pôle seniors"
+    assert [unmarked(line) for line in lines[:2]] == ["Le pôle seniors", "Accueil des familles"]
+
+
 def test_title_tests_are_the_same_from_the_cache():
     from extract.headings import _looks_like_title, looks_like_title
 
