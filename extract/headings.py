@@ -25,6 +25,9 @@ MAX_HEADING_WORDS = 12
 LARGE_HEADING_WORDS = 20  # a line set in a much larger type than the body may say more
 HEADING_LINES = 5  # lines a heading may be set over in a narrow column
 OUTLINE_WORDS = 4  # words an outline number may take before its title ("Partie 2 :", "1 2 3 4")
+# lines and titles a cache of this module keeps: all the lines of a long report (a few thousand),
+# so that its later passes find them, and a few MB at most
+LINE_CACHE = 16384
 FEW_BLANKS = 0.15  # under this share of blank lines, headings are not set apart by blank lines
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?\s*$", re.I)
 # a sentence's end: not an ellipsis, which leaves a title hanging ("Un outil ...", "Et demain…")
@@ -40,7 +43,7 @@ _SENTENCE_OPENS = re.compile(r"^\W{0,3}[A-ZÀ-Ý0-9«\"]")  # a line starting on
 _LEAD_MARK = re.compile(r"^\s*(?:[-–—»•▪●◦■✦➢➤►▶◆◇○□✓✔]|\*(?!\*))+\s*")
 
 
-@lru_cache(maxsize=65536)  # the same words and titles are folded for many tests of a line
+@lru_cache(maxsize=LINE_CACHE)  # the same words and titles are folded for many tests of a line
 def fold_title(text: str) -> str:
     """A title as compared: lower case, accents and outer blanks removed."""
     return fold(text).strip()
@@ -96,7 +99,7 @@ def normalise_title(title: str) -> str:
     return " ".join(title.split())
 
 
-@lru_cache(maxsize=65536)  # a line is cleaned for the heading cues, its outline and the contents
+@lru_cache(maxsize=LINE_CACHE)  # a line is cleaned for the heading cues, its outline, the contents
 def clean_text(text: str) -> str:
     """`text` without markup and surrounding blanks, whitespace normalised."""
     return normalise_title(blank_markup(text))
@@ -151,7 +154,7 @@ def looks_like_title(text: str, max_words: int = MAX_HEADING_WORDS) -> bool:
     return _looks_like_title(text, max_words)
 
 
-@lru_cache(maxsize=65536)  # the heading cues and the contents' matching test the same lines
+@lru_cache(maxsize=LINE_CACHE)  # the heading cues and the contents' matching test the same lines
 def _looks_like_title(text: str, max_words: int) -> bool:
     if len(text.rstrip(" :").split()) > max_words + OUTLINE_WORDS:
         return False  # a line of running text (many): too long even without an outline number
