@@ -102,6 +102,8 @@ def _page_entry(line: Line) -> ContentsLine | None:
     """`line` as an entry when it ends with a page number after words ("2021 3 8 5 7 23" is a
     table row, not a title and its page)."""
     text = line.text
+    if not text.rstrip(" \t\n")[-1:].isdecimal():
+        return None  # most lines: no figure at their end, no page number (what `_PAGE` needs)
     page = _PAGE.search(text, max(0, len(text) - _TAIL))
     if page is None or not _LETTER.search(text, 0, page.start()):
         return None

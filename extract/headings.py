@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import yaml
 
@@ -23,6 +24,10 @@ MAX_HEADING_CHARS = 90
 MAX_HEADING_WORDS = 12
 LARGE_HEADING_WORDS = 20  # a line set in a much larger type than the body may say more
 HEADING_LINES = 5  # lines a heading may be set over in a narrow column
+OUTLINE_WORDS = 4  # words an outline number may take before its title ("Partie 2 :", "1 2 3 4")
+# lines and titles a cache of this module keeps: all the lines of a long report (a few thousand),
+# so that its later passes find them, and a few MB at most
+LINE_CACHE = 16384
 FEW_BLANKS = 0.15  # under this share of blank lines, headings are not set apart by blank lines
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?\s*$", re.I)
 # a sentence's end: not an ellipsis, which leaves a title hanging ("Un outil ...", "Et demain…")
@@ -38,6 +43,7 @@ _SENTENCE_OPENS = re.compile(r"^\W{0,3}[A-ZÀ-Ý0-9«\"]")  # a line starting on
 _LEAD_MARK = re.compile(r"^\s*(?:[-–—»•▪●◦■✦➢➤►▶◆◇○□✓✔]|\*(?!\*))+\s*")
 
 
+@lru_cache(maxsize=LINE_CACHE)  # the same words and titles are folded for many tests of a line
 def fold_title(text: str) -> str:
     """A title as compared: lower case, accents and outer blanks removed."""
     return fold(text).strip()
@@ -93,6 +99,7 @@ def normalise_title(title: str) -> str:
     return " ".join(title.split())
 
 
+@lru_cache(maxsize=LINE_CACHE)  # a line is cleaned for the heading cues, its outline, the contents
 def clean_text(text: str) -> str:
     """`text` without markup and surrounding blanks, whitespace normalised."""
     return normalise_title(blank_markup(text))
@@ -125,8 +132,8 @@ def repeated_lines(document: Document) -> set[str]:
         return set()
     seen: Counter[str] = Counter()
     for page in document.pages:
-        texts = [clean_line(line) for line in page.lines if not line.is_blank]
-        edge = texts[:2] + texts[-2:]
+        shown = [line for line in page.lines if not line.is_blank]
+        edge = [clean_line(line) for line in shown[:2] + shown[-2:]]  # not the lines between
         seen.update({fold_title(text) for text in edge if len(text) < 80})
     threshold = max(3, len(document.pages) // 3)
     return {text for text, count in seen.items() if count >= threshold}
@@ -142,6 +149,15 @@ def body_font_size(document: Document) -> float | None:
 
 
 def looks_like_title(text: str, max_words: int = MAX_HEADING_WORDS) -> bool:
+    """A line that reads as a title: a few words, no sentence, not a caption, label or
+    furniture, after any outline number."""
+    return _looks_like_title(text, max_words)
+
+
+@lru_cache(maxsize=LINE_CACHE)  # the heading cues and the contents' matching test the same lines
+def _looks_like_title(text: str, max_words: int) -> bool:
+    if len(text.rstrip(" :").split()) > max_words + OUTLINE_WORDS:
+        return False  # a line of running text (many): too long even without an outline number
     outline = parse_outline(text) or parse_outline(text, loose=True)
     if outline is not None:
         text = outline.rest.rstrip(" :")
@@ -151,7 +167,7 @@ def looks_like_title(text: str, max_words: int = MAX_HEADING_WORDS) -> bool:
         return False
     if len(text) < 3 or _SENTENCE_END.search(text) or _NOT_TITLE_START.match(text):
         return False
-    letters = sum(c.isalpha() for c in text)
+    letters = sum(map(str.isalpha, text))
     if letters < 0.6 * len(text.replace(" ", "")):
         return False
     cues = layout_cues()
@@ -204,15 +220,15 @@ def cue_headings(document: Document, skip: set[int]) -> list[Candidate]:
         if line.is_blank or line.start in skip or "\t" in line.text or index in continued:
             continue
         bulleted = bool(_BULLET.match(line.text))
-        title, written = clean_line(line), heading_title(line)
-        for offset, following in enumerate(_heading_continuation(lines, index, body), start=1):
-            continued.add(index + offset)
-            title, written = f"{title} {clean_line(following)}", f"{written} {heading_title(following)}"
-        if fold_title(title) in furniture or _PAGE_NUMBER.match(title):
-            continue
+        heading_lines = [line, *_heading_continuation(lines, index, body)]
+        continued.update(range(index + 1, index + len(heading_lines)))
+        title = " ".join([clean_line(part) for part in heading_lines])
         large = body is not None and (line.font_size or body) >= body * 1.25
-        if not looks_like_title(title, LARGE_HEADING_WORDS if large else MAX_HEADING_WORDS) and \
-                not _INDENT.match(line.text):
+        # most lines are running text: the title test rejects them before the furniture test
+        # folds them (folding a long line costs more than the test)
+        if _PAGE_NUMBER.match(title) or not looks_like_title(
+                title, LARGE_HEADING_WORDS if large else MAX_HEADING_WORDS) and \
+                not _INDENT.match(line.text) or fold_title(title) in furniture:
             continue
         small = body is not None and (line.font_size or body) < body * 0.95  # a footnote
         outline = None if bulleted or small else tracker.read(unmarked(line.text))
@@ -230,6 +246,7 @@ def cue_headings(document: Document, skip: set[int]) -> list[Candidate]:
         elif outline is None:
             level = _level_from_text(lines, index, title, dense)
         if level:
+            written = " ".join(heading_title(part) for part in heading_lines)
             candidates.append(Candidate(line=line, title=written, level=level, outline=outline,
                                         text_only=text_only))
             if outline is not None and outline.style != "decimal" and outline.style not in styles:

@@ -28,14 +28,16 @@ def _running(line: Line) -> bool:
 def crossings(lines: list[Line]) -> tuple[int, int]:
     """(crossings, running lines): how many running-text lines break off mid-sentence, are
     followed by a line starting a sentence, and go on two lines down."""
-    running = [line for line in lines if not line.is_blank]
+    shown = [line for line in lines if not line.is_blank]
+    running = [_running(line) for line in shown]  # each line is tested once, not three times
     count = 0
-    for first, second, third in zip(running, running[1:], running[2:], strict=False):
-        if (_running(first) and _running(second) and _running(third)
+    for index, (first, second, third) in enumerate(zip(shown, shown[1:], shown[2:],
+                                                        strict=False)):
+        if (running[index] and running[index + 1] and running[index + 2]
                 and _BREAKS_OFF.search(first.text) and _STARTS_SENTENCE.match(second.text)
                 and _GOES_ON.match(third.text)):
             count += 1
-    return count, sum(map(_running, running))
+    return count, sum(running)
 
 
 def interleaved_pages(document: Document) -> list[int]:

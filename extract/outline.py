@@ -19,9 +19,12 @@ _LOOSE_DECIMAL = re.compile(r"^\s*(?P<number>\d{1,2}(?:[.\s]\d{1,2}){1,3})(?P<ma
 _ROMAN = re.compile(r"^\s*(?P<number>[IVX]{1,4})\s*[.)/–-]\s*(?P<rest>\S.*)$")
 _LETTER = re.compile(r"^\s*(?P<number>[A-H])\s*[.)/]\s*(?P<rest>\S.*)$")
 _LIST_ITEM = re.compile(r"^\s*(?P<number>\d{1,2})(?P<mark>\))\s*(?P<rest>\S.*)$")  # "2) Les aides"
+_KEYWORDS = "partie|axe|chapitre|titre|volet|section|pôle|pole|objectif|mission"
 _KEYWORD = re.compile(
-    r"^\s*(?P<keyword>partie|axe|chapitre|titre|volet|section|pôle|pole|objectif|mission)\s+"
+    rf"^\s*(?P<keyword>{_KEYWORDS})\s+"
     r"(?P<number>\d{1,2}|[IVX]{1,4})\b\s*[.:–—-]?\s*(?P<rest>.*)$", re.I)
+# what the patterns above open with: a line opening otherwise has no number (most lines)
+_OPENING = re.compile(rf"\s*(?:\d|[IVX]{{1,4}}\s*[.)/–-]|[A-H]\s*[.)/]|(?i:{_KEYWORDS}))")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 
 
@@ -65,6 +68,8 @@ def parse_outline(title: str, loose: bool = False, list_items: bool = False) -> 
     Les familles", "65. Autres charges": style "list") is read too: no heading's, but no count
     either.
     """
+    if not _OPENING.match(title):
+        return None
     match = _KEYWORD.match(title)
     if match:
         number = match.group("number")

@@ -226,14 +226,14 @@ def find_sections(document: Document, warnings: list[str] | None = None) -> list
 
 
 def section_at(sections: list[Section], offset: int) -> Section | None:
-    """The innermost section holding character `offset`."""
-    found = None
-    for section in sections:
-        if section.start <= offset < section.end:
-            found = section
-        elif section.start > offset:
-            break
-    return found
+    """The innermost section holding character `offset`, of `sections` in reading order (as
+    `find_sections` gives them): the last one starting at or before it that holds it, found by
+    bisection (it is asked for every number of a long report)."""
+    index = bisect.bisect_right(sections, offset, key=lambda section: section.start)
+    for position in range(index - 1, -1, -1):
+        if offset < sections[position].end:
+            return sections[position]
+    return None
 
 
 def section_path(sections: list[Section], section: Section | None) -> list[Section]:

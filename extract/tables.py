@@ -85,6 +85,7 @@ def _markdown_cells(line: Line) -> list[tuple[str, int, int]]:
 
 
 _WIDE_GAP = re.compile(r"\t|\s{2,}")
+_GAP = re.compile(r"\S(?:\t|\s{2,})\S")  # a gap between two cells: a row of two cells or more
 
 
 def _wide_cells(line: Line) -> list[tuple[str, int, int]]:
@@ -103,7 +104,7 @@ def _runs(lines: list[Line], is_row, continues=None) -> Iterator[list[Line]]:
     for line in lines:
         if is_row(line) or (run and continues is not None and continues(line)):
             run.append(line)
-        elif line.is_blank and run:
+        elif run and line.is_blank:
             continue
         else:
             if run:
@@ -127,11 +128,15 @@ def _is_markdown_row(line: Line) -> bool:
     return bool(_MARKDOWN_ROW.match(line.text))
 
 
+_SPACED = re.compile(r"\S {2,}\S")
+
+
 def _is_aligned_row(line: Line) -> bool:
+    # the tests on the text first: most lines have no wide gap, and are not split at all
+    if "\t" in line.text or "|" in line.text or _SPACED.search(line.text) is None:
+        return False
     cells = _wide_cells(line)
-    return (len(cells) >= 2 and "\t" not in line.text and "|" not in line.text
-            and re.search(r"\S {2,}\S", line.text) is not None
-            and any(is_numeric(text) or is_year(text) for text, _, _ in cells[1:]))
+    return len(cells) >= 2 and any(is_numeric(text) or is_year(text) for text, _, _ in cells[1:])
 
 
 def _aligned(run: list[Line]) -> bool:
@@ -176,8 +181,8 @@ def _header_rows(table: Table) -> int:
     """The first row is a header when it holds no figure but years, and a later row does."""
     if table.n_rows < 2:
         return 0
-    first = [cell.text for cell in table.row(0)]
-    later = [cell.text for r in range(1, table.n_rows) for cell in table.row(r)]
+    first = [cell.text for cell in table.cells if cell.row == 0]
+    later = [cell.text for cell in table.cells if cell.row > 0]  # one pass, not one a row
     if any(is_numeric(text) for text in first):
         return 0
     return 1 if any(is_numeric(text) for text in later) or sum(map(is_year, first)) >= 2 else 0
@@ -185,8 +190,8 @@ def _header_rows(table: Table) -> int:
 
 def _stub_columns(table: Table) -> int:
     """The first column labels the rows when its body cells are words or years, not figures."""
-    body = [table.cell(r, 0) for r in range(table.header_rows, table.n_rows)]
-    texts = [cell.text for cell in body if cell is not None and cell.text]
+    texts = [cell.text for cell in table.cells
+             if cell.col == 0 and cell.row >= table.header_rows and cell.text]
     if not texts or table.n_cols < 2:
         return 0
     return 1 if sum(not is_numeric(text) for text in texts) >= len(texts) / 2 else 0
@@ -220,8 +225,11 @@ def _figures_over_labels(lines: list[Line]) -> Iterator[tuple[Line, Line]]:
     """An infographic row: a line of N figures over a line of N labels ("39 975   5 124" over
     "appels gérés   visites"), one blank line allowed between them; the labels pair in order."""
     content = [(index, line) for index, line in enumerate(lines) if not line.is_blank]
-    for (i, figures), (j, labels) in zip(content, content[1:], strict=False):
-        if j - i > 2:
+    cells = [_wide_cells(line) if _GAP.search(line.text) else None for _, line in content]
+    for position, ((i, figures), (j, labels)) in enumerate(zip(content, content[1:], strict=False)):
+        # a row of one cell (no gap in its line: most lines) is no row of figures
+        if j - i > 2 or cells[position] is None:
             continue
-        if _labels_under_figures([_wide_cells(figures), _wide_cells(labels)]):
+        below = cells[position + 1] if cells[position + 1] is not None else _wide_cells(labels)
+        if _labels_under_figures([cells[position], below]):
             yield figures, labels

@@ -22,6 +22,7 @@ def _sections(tmp_path, text: str, warnings: list[str] | None = None):
     ("B) Bilan financier", "letter", (2,), "Bilan financier"),
     ("Partie 2 : Vie des seniors", "partie", (2,), "Vie des seniors"),
     ("Axe III – Prévenir", "axe", (3,), "Prévenir"),
+    ("  PÔLE 3 - Les seniors", "pôle", (3,), "Les seniors"),
 ])
 def test_outline_numbers_in_their_styles(title, style, parts, rest):
     found = parse_outline(title)
@@ -250,6 +251,68 @@ def test_a_dot_leader_longer_than_the_tail_read_is_no_part_of_the_title(tmp_path
     # listed in the contents, "1.2." numbers a heading though "abonnés" could count it
     heading = document.plain.index("1.2. Nombre d'abonnés\n")
     assert [q.role for q in find_quantities(document.plain) if q.start == heading] == ["outline"]
+
+
+def test_a_page_number_followed_by_blanks_still_closes_an_entry(tmp_path):
+    from extract.contents import find_contents
+
+    # lines are first sorted by their last visible character: a figure there, after any blanks
+    path = tmp_path / "rapport.txt"
+    path.write_text("Sommaire\n\nL'accueil\t3 \t\nLes aides .... 7  \nLes seniors 12\n"
+                    "Les moyens en 2023.\n\fL'accueil\n\nTexte.\n", encoding="utf-8")
+    found = find_contents(read_document(path).lines)
+    # "2023." ends with a period, no page: that line is no entry
+    assert [(c.entry, c.page_number) for c in found if c.kind == "entry"] == [
+        ("L'accueil", 3), ("Les aides", 7), ("Les seniors", 12)]
+
+
+TWELVE_WORDS = "Les actions menées auprès des familles et des personnes âgées du territoire"
+
+
+@pytest.mark.parametrize("number", ["", "Partie 12 : ", "1 2 3 4 ", "1.2.3 - ", "IV - "])
+def test_a_title_of_twelve_words_after_a_number_of_several_words_is_still_a_title(number):
+    from extract.headings import looks_like_title
+
+    # a long line is rejected by its word count before its number is read: the number's words
+    # ("1 2 3 4" where a converter lost the dots) must not count against the title
+    assert looks_like_title(number + TWELVE_WORDS)
+    assert looks_like_title(number + TWELVE_WORDS + " : :") == bool(number)
+    assert not looks_like_title(number + TWELVE_WORDS + " communal")
+
+
+def test_folded_titles_are_the_same_from_the_cache():
+    from extract.headings import fold_title
+
+    titles = ["  Élan Solidaire ", "ÉLAN SOLIDAIRE", "L’Œuvre des Jardins", "Ça ira mieux", ""]
+    first = [fold_title(title) for title in titles]
+    assert first == [fold_title.__wrapped__(title) for title in titles] == [
+        fold_title(title) for title in titles]
+    assert first[:2] == ["elan solidaire"] * 2
+
+
+def test_cleaned_lines_are_the_same_from_the_cache():
+    from extract.headings import clean_text, unmarked
+
+    lines = ["  **Le pôle**   seniors ", "• Accueil des familles :", "le 1 ^{er} trimestre", "",
+             "Le pôle seniors", "\tÉdito\u00a0du Maire"]
+    plain = [clean_text.__wrapped__(line) for line in lines]
+    assert [clean_text(line) for line in lines] == plain == [clean_text(line) for line in lines]
+    assert plain[0] == plain[4] == "Le pôle seniors"
+    assert [unmarked(line) for line in lines[:2]] == ["Le pôle seniors", "Accueil des familles"]
+
+
+def test_title_tests_are_the_same_from_the_cache():
+    from extract.headings import _looks_like_title, looks_like_title
+
+    lines = ["Le pôle seniors", "Le pôle seniors accueille les familles tous les jours.",
+             "2.3 Les aides facultatives", "Graphique 3 : répartition", "Sommaire", "",
+             TWELVE_WORDS, TWELVE_WORDS + " du département"]
+    for max_words in (12, 20):
+        plain = [_looks_like_title.__wrapped__(line, max_words) for line in lines]
+        assert [looks_like_title(line, max_words) for line in lines] == plain
+        assert [looks_like_title(line, max_words) for line in lines] == plain  # from the cache
+    assert [looks_like_title(line) for line in lines] == [
+        True, False, True, False, True, False, True, False]
 
 
 TITLES_THAT_LOOK_LIKE_CAPTIONS = """Le pôle solidarité

@@ -46,6 +46,21 @@ def test_markup_is_blanked_not_removed():
     assert document.plain[start:start + 10] == "  63 037  "
 
 
+@pytest.mark.parametrize("text, plain", [
+    ("**Les aides** en *2023*", "  Les aides   en  2023 "),
+    ("  • Accueil des familles", "    Accueil des familles"),
+    ("– 29 % de la population", "  29 % de la population"),
+    ("le 1 ^{er} trimestre", "le 1   er  trimestre"),
+    ("Bilan – 29 % - 3 ^ 2", "Bilan – 29 % - 3 ^ 2"),  # dashes inside a line, a caret alone
+    ("Rapport d'activité 2023", "Rapport d'activité 2023"),
+])
+def test_each_markup_is_blanked_and_a_line_without_it_is_unchanged(text, plain):
+    from extract.document import blank_markup
+
+    assert blank_markup(text) == plain
+    assert blank_markup(text + "\n" + text) == plain + "\n" + plain
+
+
 def test_pdf_readers_agree_on_real_pdf(real_pdfs):
     path = min(real_pdfs, key=lambda p: p.stat().st_size)
     fast = read_document(path, pdf_reader="pdfium")
@@ -179,3 +194,17 @@ def test_list_dash_before_a_figure_is_a_list_mark_not_a_sign(tmp_path):
     roles = {q.value: q.role for q in find_quantities(document.plain)}
     assert roles == {21.0: "value", 14.0: "value", 3.0: "change"}
     assert "\n- Les familles" in document.plain
+
+
+def test_lines_split_in_one_batch_are_the_lines_made_one_by_one():
+    from extract.document import Line
+    from extract.reader import split_lines
+
+    text = "Rapport d'activité 2023\n\n  • Accueil\t12\n\nÉdito du Maire\n"
+    one_by_one, position = [], 5
+    for raw in text.split("\n"):
+        one_by_one.append(Line(text=raw, start=position, end=position + len(raw), page=2))
+        position += len(raw) + 1
+    lines = split_lines("#" * 5 + text, 5, 5 + len(text), 2)
+    assert lines == one_by_one
+    assert [line.model_fields_set for line in lines] == [line.model_fields_set for line in one_by_one]

@@ -125,3 +125,26 @@ def test_the_contents_chain_is_the_longest_and_breaks_ties_as_the_plain_search(e
     matches = [(Line(text=f"ligne {n}", start=10 * n, end=10 * n + 7, page=1), entry)
                for n, entries in enumerate(entries_by_line) for entry in entries]
     assert _longest_ordered_chain(matches) == _chain_by_every_pair(matches)
+
+
+def _section_at_by_scan(sections, offset):
+    """The definition `section_at` bisects for: the last section in order holding `offset`."""
+    holding = [s for s in sections if s.start <= offset < s.end]
+    return holding[-1] if holding else None
+
+
+def test_the_section_at_an_offset_is_the_one_a_scan_finds(tmp_path):
+    from extract.sections import Section, section_at
+
+    path = tmp_path / "rapport.txt"
+    path.write_text("Avant-propos du rapport.\n\nL'ACCUEIL\n\nTexte de l'accueil.\n\nLes permanences\n\n"
+                    "Texte.\n\nLES SENIORS\n\nTexte des seniors.\n", encoding="utf-8")
+    document = read_document(path)
+    sections = find_sections(document)
+    assert len(sections) >= 3
+    # a text before the first heading, and a list with a gap and an empty span, written here
+    gapped = [Section(title=t, level=1, page_start=1, page_end=1, start=a, end=b)
+              for t, a, b in [("A", 5, 10), ("B", 10, 10), ("C", 10, 20), ("D", 30, 40)]]
+    for listed, length in [(sections, len(document.text) + 2), (gapped, 45)]:
+        for offset in range(-1, length):
+            assert section_at(listed, offset) is _section_at_by_scan(listed, offset)

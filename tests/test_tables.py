@@ -77,7 +77,7 @@ def test_a_season_heading_is_its_end_year(tmp_path, season, year):
     assert table.year_of(table.cell(1, 1)) == year
 
 
-@pytest.mark.parametrize("gap", ["\t", "      "])
+@pytest.mark.parametrize("gap", ["\t", "      ", " \u00a0\u00a0", "\t  "])
 def test_a_row_of_figures_over_a_row_of_labels_pairs_them_in_order(tmp_path, gap):
     text = (f"CHIFFRES CLÉS\n\n39 975{gap}5 124{gap}14 %\n\n"
             f"appels gérés{gap}visites à domicile{gap}de taux de pauvreté\n")
@@ -134,3 +134,17 @@ def test_a_number_in_a_row_label_is_read_from_the_typed_table(tmp_path):
     assert account.header == "Libellé" and account.header_year is None
     amount, start, end = typed_table_context(document, document.plain, quantities["1 480,00"])
     assert amount.row == "Matériel de bureau" and document.text[start:end] == "1 480,00 €"
+
+
+def test_the_rows_of_a_table_are_its_cells_by_row_in_order(tmp_path):
+    text = ("Accueil\t2022\t2023\n"
+            "Premiers accueils\t412\t438\n"
+            "\t\t37 944 274 €\n"  # a total with an empty label cell: rows of unequal length
+            "Rendez-vous\t1 020\t1 133\n")
+    [table] = _doc(tmp_path, text).tables
+    for row in range(-1, table.n_rows + 1):
+        cells = table.row(row)
+        assert cells == [cell for cell in table.cells if cell.row == row]  # as a scan finds them
+        cells.append(cells[0] if cells else None)  # a caller's list: the table keeps its own
+        assert table.row(row) == [cell for cell in table.cells if cell.row == row]
+    assert table.row_label(3) == "Rendez-vous" and table.column_header(2) == "2023"
