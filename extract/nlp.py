@@ -209,7 +209,8 @@ def match_aliases(plain: str, catalogue: Catalogue | None = None) -> Doc:
 
 _CHUNK = re.compile(r"\S+")
 TOKENIZER_CACHE_SIZE = 100_000  # chunks; an entry is a few dozen bytes
-_CACHE_FILL: dict[int, tuple[Tokenizer, int]] = {}  # id(tokenizer) -> (it, entries at most)
+# id(tokenizer) -> (it, entries at most, the chunks primed in it: still in its cache)
+_CACHE_FILL: dict[int, tuple[Tokenizer, int, set[str]]] = {}
 
 
 def prime_tokenizer_cache(nlp: AliasPipeline, text: str) -> None:
@@ -226,16 +227,17 @@ def prime_tokenizer_cache(nlp: AliasPipeline, text: str) -> None:
     """
     counts = Counter(_CHUNK.findall(text))
     tokenizer = nlp.tokenizer
-    _, filled = _CACHE_FILL.get(id(tokenizer), (tokenizer, 0))
+    _, filled, primed = _CACHE_FILL.get(id(tokenizer), (tokenizer, 0, set()))
     filled += len(counts)  # at most one entry per distinct chunk, primed or met in the text
     if filled > tokenizer.max_cache_size:
         _CACHE_FILL.pop(id(tokenizer), None)
         tokenizer = nlp.tokenizer = fresh_tokenizer(tokenizer)
-        filled = len(counts)
-    _CACHE_FILL[id(tokenizer)] = (tokenizer, filled)
+        filled, primed = len(counts), set()
+    _CACHE_FILL[id(tokenizer)] = (tokenizer, filled, primed)
     for chunk, count in counts.items():
-        if count > 1:
+        if count > 1 and chunk not in primed:  # (one an earlier text primed is cached still)
             tokenizer(chunk)
+            primed.add(chunk)
 
 
 def fresh_tokenizer(tokenizer: Tokenizer) -> Tokenizer:
