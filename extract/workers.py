@@ -175,31 +175,30 @@ class WorkerPool:
 
         A worker that dies or outlives `timeout` + `KILL_GRACE` yields ``("error", reason)`` for
         its task and is replaced. `function` should catch its own errors and return a picklable
-        value.
+        value. A worker freed by a result starts its next task before the result is yielded:
+        it works while the caller stores the result.
         """
         pending = iter(tasks)
-        idle, busy, timeout = self.idle, self.busy, self.timeout
+        busy, timeout = self.busy, self.timeout
         exhausted = False
-        while True:
-            while not exhausted and len(busy) < self.count:
+
+        def fill() -> bool:  # give a task to every free worker; False once no task is left
+            while len(busy) < self.count:
                 task = next(pending, _END)
                 if task is _END:
-                    exhausted = True
-                    break
-                worker = idle.pop() if idle else self._start()
-                try:
-                    worker.give(task)
-                except OSError:  # the idle worker died since its last task
-                    worker.stop(kill=True)
-                    worker = self._start()
-                    worker.give(task)
-                busy[worker.connection] = worker
+                    return False
+                self._give(task)
+            return True
+
+        while True:
+            exhausted = exhausted or not fill()
             if not busy:
                 return
             wait_for = 1.0
             if timeout:
                 soonest = min(w.started for w in busy.values()) + timeout + KILL_GRACE
                 wait_for = max(0.05, min(wait_for, soonest - time.monotonic()))
+            done = []
             for connection in wait(list(busy), timeout=wait_for):
                 worker = busy.pop(connection)
                 try:
@@ -209,15 +208,28 @@ class WorkerPool:
                     result = ("error", describe_death(worker.process.exitcode))
                     worker.stop(kill=True)
                 else:
-                    idle.append(worker)
-                yield worker.task, result
+                    self.idle.append(worker)
+                done.append((worker.task, result))
             if timeout:
                 now = time.monotonic()
                 for connection, worker in list(busy.items()):
                     if now - worker.started > timeout + KILL_GRACE:
                         del busy[connection]
                         worker.stop(kill=True)
-                        yield worker.task, ("error", f"took longer than the {timeout} s limit")
+                        done.append((worker.task, ("error", f"took longer than the {timeout} s limit")))
+            exhausted = exhausted or not fill()
+            yield from done
+
+    def _give(self, task: Any) -> None:
+        """Start `task` on an idle worker (a fresh one when none is idle or the idle one died)."""
+        worker = self.idle.pop() if self.idle else self._start()
+        try:
+            worker.give(task)
+        except OSError:  # the idle worker died since its last task
+            worker.stop(kill=True)
+            worker = self._start()
+            worker.give(task)
+        self.busy[worker.connection] = worker
 
     def close(self) -> None:
         # Idle workers hold nothing worth waiting for (one may still be warming up).

@@ -37,6 +37,29 @@ def test_results_in_order_the_next_task_started_early_and_failures_kept_to_their
     assert list(rest) == [1, 2, 3, 4, 5, 6]
 
 
+def _started(item: tuple[Path, int]) -> tuple[str, int]:
+    folder, number = item
+    (folder / f"{number}.started").write_text("", encoding="utf-8")
+    return "ok", number
+
+
+def test_a_pool_worker_starts_its_next_task_before_its_result_is_handled(tmp_path):
+    """While the caller stores a result, the worker that gave it is already on the next task."""
+    from extract.workers import run_tasks
+
+    results = run_tasks(_started, [(tmp_path, number) for number in range(3)], workers=1)
+    assert next(results)[1] == ("ok", 0)
+    assert (tmp_path / "1.started").exists() or _appears(tmp_path / "1.started")
+    assert [result for _, result in results] == [("ok", 1), ("ok", 2)]
+
+
+def _appears(path: Path, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return path.exists()
+
+
 def test_closing_early_stops_the_worker(tmp_path):
     results = run_ahead(_square, [(tmp_path, 0), (tmp_path, 1), (tmp_path, 2)])
     next(results)
