@@ -36,7 +36,6 @@ from .linking.teams import role_lines
 from .linking.text import line_bounds
 from .linking.weights import Weights
 from .linking.years import TARGET_SECTION, find_year
-from .nlp import SPAN_KEY, match_aliases
 from .quantities import Quantity, find_quantities
 from .sections import Section, minor_headings
 
@@ -100,6 +99,10 @@ def collect_numbers(document: Document, sections: list[Section], *, report_year:
     catalogue = catalogue or default_catalogue()
     index = _index(catalogue)
     plain = document.plain
+    # here, not at the top: `pipeline.structure`, run in ingest's reader process, imports this
+    # module and needs no language model (spaCy's import is a third of a second)
+    from .nlp import SPAN_KEY, match_aliases
+
     doc = match_aliases(plain, catalogue)
     spans = AliasSpans(list(doc.spans[SPAN_KEY]), plain)
     if quantities is None:
