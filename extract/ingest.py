@@ -151,8 +151,8 @@ def _read_structure(task: Task, catalogue: Catalogue | None) -> tuple[str, objec
 
 def extract_read(item: tuple[Task, str, object],
                  catalogue: Catalogue | None = None) -> tuple[str, object]:
-    """Extracting worker of a pipelined batch: the rows of a document `read_task` read; a
-    reading that failed passes through."""
+    """Linking worker of a pipelined batch: the rows of the structure `read_task` found (the
+    document linked); a reading that failed passes through."""
     task, status, payload = item
     if status == "unread":  # a batch too small to read ahead: read here
         return extract_task(task, catalogue)
