@@ -2,6 +2,8 @@
 
 `run(path)` returns an `Extraction` holding every intermediate result, and
 `Extraction.to_gold_format()` gives the JSON object of `../shared/spec/gold-format.md`.
+`process(document)` is `structure` (metadata, sections, numbers: no language model) then `link`
+(indicators): `ingest` with one worker runs the two halves in two processes.
 """
 
 from __future__ import annotations
