@@ -222,13 +222,7 @@ class WorkerPool:
 
     def _give(self, task: Any) -> None:
         """Start `task` on an idle worker (a fresh one when none is idle or the idle one died)."""
-        worker = self.idle.pop() if self.idle else self._start()
-        try:
-            worker.give(task)
-        except OSError:  # the idle worker died since its last task
-            worker.stop(kill=True)
-            worker = self._start()
-            worker.give(task)
+        worker = _given(self.idle.pop() if self.idle else self._start(), task, self._start)
         self.busy[worker.connection] = worker
 
     def close(self) -> None:
@@ -250,30 +244,33 @@ def run_ahead(function: Callable[[Any], Any], tasks: Iterable[Any], *,
     def start() -> _Worker:
         return _Worker(context, function, memory_mb)
 
-    def give(worker: _Worker, task: Any) -> _Worker:
-        try:
-            worker.give(task)
-        except OSError:  # the worker died since its last task
-            worker.stop(kill=True)
-            worker = start()
-            worker.give(task)
-        return worker
-
     pending = iter(tasks)
     worker = start()
     try:
         task = next(pending, _END)
         if task is not _END:
-            worker = give(worker, task)
+            worker = _given(worker, task, start)
         while task is not _END:
             result, dead = _result_of(worker, timeout)
             following = next(pending, _END)
             if following is not _END:
-                worker = give(start() if dead else worker, following)
+                worker = _given(start() if dead else worker, following, start)
             yield task, result
             task = following
     finally:
         worker.stop(kill=True)
+
+
+def _given(worker: _Worker, task: Any, start: Callable[[], _Worker]) -> _Worker:
+    """`worker` running `task`, or a fresh worker from `start` running it when `worker` died
+    since its last task."""
+    try:
+        worker.give(task)
+    except OSError:
+        worker.stop(kill=True)
+        worker = start()
+        worker.give(task)
+    return worker
 
 
 def _result_of(worker: _Worker, timeout: int | None) -> tuple[tuple[str, Any], bool]:
