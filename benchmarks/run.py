@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -69,21 +70,20 @@ def one_page_pdf(source: Path, target: Path) -> Path:
     return target
 
 
-def peak_memory(pid: int, peaks: dict[int, int], cpu: dict[int, float] | None = None) -> None:
-    """Record VmHWM (kB) of `pid` and its descendants into `peaks`, and into `cpu` the CPU
+def watch(pid: int, peaks: dict[int, int], cpu: dict[int, float]) -> None:
+    """Record into `peaks` the VmHWM (kB) of `pid` and its descendants, and into `cpu` the CPU
     seconds each has used so far."""
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 peaks[pid] = max(peaks.get(pid, 0), int(line.split()[1]))
-        if cpu is not None:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            cpu[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except OSError:
         return
     for child in children:
-        peak_memory(int(child), peaks, cpu)
+        watch(int(child), peaks, cpu)
 
 
 def children_cpu() -> float:
@@ -92,23 +92,32 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def watched_ingest(args: list[str]) -> tuple[float, int, list[int], float, list[float]]:
-    """Run `ingest` as a process; return its wall time, main peak MB, each worker's peak MB,
-    the CPU seconds of all its processes (main, workers, reader) and of each of them (last
-    seen, every 0.2 s: main first); children in the order they started."""
+@dataclass
+class Watched:
+    """A whole `ingest` process as `watched_ingest` saw it (children in the order they started:
+    with one worker, the worker, then its reader)."""
+
+    seconds: float  # wall time
+    main_mb: int  # peak memory of the main process
+    children_mb: list[int]  # peak memory of each child
+    cpu: float  # CPU seconds of all the processes
+    main_cpu: float  # CPU seconds of the main process (last seen, every 0.2 s)
+    children_cpu: list[float]  # the same, for each child
+
+
+def watched_ingest(args: list[str]) -> Watched:
+    """Run `ingest` as a process, watching its memory and CPU and those of its children."""
     started, cpu = time.perf_counter(), children_cpu()
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peaks: dict[int, int] = {}
     used: dict[int, float] = {}
     while process.poll() is None:
-        peak_memory(process.pid, peaks, used)
+        watch(process.pid, peaks, used)
         time.sleep(0.2)
     seconds = time.perf_counter() - started
-    main = peaks.pop(process.pid, 0)
-    # children in the order they started (with one worker: the worker, then its reader)
-    each = [used.pop(process.pid, 0.0), *(used[pid] for pid in sorted(used))]
-    return (seconds, main // 1024, [peaks[pid] // 1024 for pid in sorted(peaks)],
-            children_cpu() - cpu, each)
+    main_mb, main_cpu = peaks.pop(process.pid, 0) // 1024, used.pop(process.pid, 0.0)
+    return Watched(seconds, main_mb, [peaks[pid] // 1024 for pid in sorted(peaks)],
+                   children_cpu() - cpu, main_cpu, [used[pid] for pid in sorted(used)])
 
 
 def startup(work: Path, pdfs: list[Path]) -> None:
@@ -135,21 +144,20 @@ def shared_pdfs(work: Path, pdfs: list[Path], copies: int) -> float:
     print(f"{len(files)} PDFs, {pages} pages (the shared PDFs {copies} times, distinct bytes)")
     print(f"{'pypdfium2 raw text, in process':44} {raw:8.1f} pages/s")
     for workers in sorted({1, os.cpu_count() or 1}):
-        taken, main, worker_peaks, cpu, each = watched_ingest(
-            [*COMMAND, "ingest", "--quiet", str(batch), "--workers", str(workers),
-             "--db", str(work / f"pdf{workers}.db")])
-        rate = pages / taken
+        run = watched_ingest([*COMMAND, "ingest", "--quiet", str(batch), "--workers",
+                              str(workers), "--db", str(work / f"pdf{workers}.db")])
+        rate = pages / run.seconds
         # With one worker, a reader process reads the next file and finds its structure
         # meanwhile (README, Benchmarks).
-        children = "worker and reader" if workers == 1 and len(worker_peaks) > 1 else "workers"
+        children = "worker and reader" if workers == 1 and len(run.children_mb) > 1 else "workers"
         print(f"{f'ingest whole process, {workers} worker(s)':44} {rate:8.1f} pages/s  "
-              f"({rate / raw:.2f} of raw; {taken:.1f} s; main {main} MB, "
-              f"{children} {', '.join(map(str, worker_peaks))} MB)")
+              f"({rate / raw:.2f} of raw; {run.seconds:.1f} s; main {run.main_mb} MB, "
+              f"{children} {', '.join(map(str, run.children_mb))} MB)")
         # the work itself, whatever the number of processes: pages per CPU second of all of
         # them, beside raw pypdfium2's pages per second of one core
-        print(f"{'  CPU of all its processes':44} {cpu:8.1f} s  ({pages / cpu:.1f} pages per "
-              f"CPU second, {pages / cpu / raw:.2f} of raw; main {each[0]:.1f} s, {children} "
-              f"{', '.join(f'{c:.1f}' for c in each[1:])} s)")
+        print(f"{'  CPU of all its processes':44} {run.cpu:8.1f} s  ({pages / run.cpu:.1f} pages "
+              f"per CPU second, {pages / run.cpu / raw:.2f} of raw; main {run.main_cpu:.1f} s, "
+              f"{children} {', '.join(f'{c:.1f}' for c in run.children_cpu)} s)")
     return raw
 
 
@@ -193,12 +201,13 @@ def scale(work: Path, total: int) -> None:
     for target in sorted({max(1, total // 100), max(1, total // 10), total}):
         step = work / f"step_{target}"
         generated_reports(step, target - done, start=done)
-        taken, main, worker_peaks, _, _ = watched_ingest(
+        run = watched_ingest(
             [*COMMAND, "ingest", "--quiet", str(step), "--workers", str(workers), "--db", str(db)])
         steady = steady_ms_per_document(db, done)
-        print(f"{f'documents {done + 1}-{target}':44} {1000 * taken / (target - done):8.1f} ms "
-              f"per document, start-up included; {steady:.1f} ms between the first and last "
-              f"document written  (main {main} MB, workers {', '.join(map(str, worker_peaks))} MB)")
+        print(f"{f'documents {done + 1}-{target}':44} {1000 * run.seconds / (target - done):8.1f} "
+              f"ms per document, start-up included; {steady:.1f} ms between the first and last "
+              f"document written  (main {run.main_mb} MB, workers "
+              f"{', '.join(map(str, run.children_mb))} MB)")
         shutil.rmtree(step)
         done = target
 
