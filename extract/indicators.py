@@ -37,7 +37,7 @@ from .linking.text import line_bounds
 from .linking.weights import Weights
 from .linking.years import TARGET_SECTION, find_year
 from .quantities import Quantity, find_quantities
-from .sections import Section, minor_headings
+from .sections import Section, minor_titles
 
 
 class IndicatorValue(BaseModel):
@@ -245,17 +245,11 @@ def extract_indicators(document: Document, sections: list[Section], *,
                        minor: list[tuple[int, str]] | None = None,
                        explain: bool = True) -> list[IndicatorValue]:
     """Return every value of `document`: catalogue indicators and uncatalogued quantities.
-    `quantities` (`find_quantities` of the document's plain text) and `minor` (`minor_titles`),
+    `quantities` (`find_quantities` of the document's plain text) and `minor` (`sections.minor_titles`),
     when already found; `explain`: each value says why it was linked (`decide`)."""
     collected = collect_numbers(document, sections, report_year=report_year, catalogue=catalogue,
                                 narrative=narrative, quantities=quantities, minor=minor)
     return decide(collected, weights, explain=explain)
-
-
-def minor_titles(document: Document) -> list[tuple[int, str]]:
-    """(offset, title) of the document's minor headings (`sections.minor_headings`), in document
-    order (`local_heading` bisects them)."""
-    return [(heading.line.start, heading.title) for heading in minor_headings(document)]
 
 
 def _unit_for(entry: Indicator, quantity: Quantity) -> str:
@@ -264,5 +258,4 @@ def _unit_for(entry: Indicator, quantity: Quantity) -> str:
     return entry.unit
 
 
-__all__ = ["Context", "IndicatorValue", "collect_numbers", "decide", "extract_indicators",
-           "minor_titles"]
+__all__ = ["Context", "IndicatorValue", "collect_numbers", "decide", "extract_indicators"]

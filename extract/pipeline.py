@@ -14,12 +14,12 @@ from pydantic import BaseModel, ConfigDict
 
 from .catalogue import Catalogue, default_catalogue, load_catalogue
 from .document import Document
-from .indicators import IndicatorValue, extract_indicators, minor_titles
+from .indicators import IndicatorValue, extract_indicators
 from .interleaving import interleaved_pages
 from .metadata import Metadata, guess_metadata
 from .quantities import Quantity, find_quantities, refused_warnings
 from .reader import read_document
-from .sections import Section, find_sections
+from .sections import Section, find_sections, minor_titles
 
 NOT_A_REPORT_CONFIDENCE = 0.2  # confidence kept for values of a document that is no report
 INTERLEAVED_CONFIDENCE = 0.5  # confidence kept for values read on a page of interleaved columns

@@ -26,8 +26,8 @@ from .headings import (
     normalise_title,
 )
 
-__all__ = ["Section", "find_sections", "minor_headings", "normalise_title", "section_at",
-           "section_path"]
+__all__ = ["Section", "find_sections", "minor_headings", "minor_titles", "normalise_title",
+           "section_at", "section_path"]
 
 MIN_CONTENTS_FOUND = 0.3  # share of contents entries found in the body for the contents to lead
 MAX_HEADINGS_PER_PAGE = 8  # more, on average, and the cues are reading list items or labels
@@ -136,6 +136,12 @@ def minor_headings(document: Document) -> list[Candidate]:
     cues take for headings (set apart, no final period), as they are read in a converted text."""
     _, _, listed, cues = _layout_headings(document)
     return [] if len(listed) < 5 else cues
+
+
+def minor_titles(document: Document) -> list[tuple[int, str]]:
+    """(offset, title) of the document's minor headings, in document order (the linker's
+    `local_heading` bisects them)."""
+    return [(heading.line.start, heading.title) for heading in minor_headings(document)]
 
 
 _LAST_LAYOUT: list = []  # (document, its layout headings): the sections and the linker ask both
